@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test build validate lint bench bench-full clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/kb build
+
+validate: $(STAMP)
+	$(BIN)/kb validate
+
+run: build
+	@echo "Open http://$(HOST):$(PORT)/ in your browser (Ctrl-C to stop)"
+	$(BIN)/kb serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check kb webapp tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check kb webapp tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes 10000,100000
+
+bench-full: $(STAMP)
+	$(BIN)/python bench/run.py --sizes 10000,100000,1000000
+
+clean:
+	rm -rf .kb build test-artifacts

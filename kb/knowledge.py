@@ -1,0 +1,72 @@
+"""The knowledge base as its users reach it: named queries, counts and exports over a store."""
+
+import pyoxigraph as ox
+
+from . import settings as config
+from .errors import InvalidParameter
+from .namespaces import PREFIXES
+from .queries import Catalogue
+from .results import RDF_FORMATS, rows_from
+from .store import open_store
+
+DATASET_FORMATS = {"nq", "trig"}
+
+
+class KnowledgeBase:
+    """A store plus the catalogue of named queries, with the limits that apply to both."""
+
+    def __init__(self, store, catalogue, row_limit=10000):
+        self.store = store
+        self.catalogue = catalogue
+        self.row_limit = row_limit
+
+    @classmethod
+    def from_settings(cls, values=None):
+        """Open the KB that the settings (KB_* environment variables by default) name."""
+        values = {**config.defaults(), **(values or {})}
+        return cls(open_store(values["STORE"]), Catalogue(values["QUERIES_DIR"]),
+                   row_limit=int(values["ROW_LIMIT"]))
+
+    def run_query(self, name, **params):
+        """Run a named query with its parameters bound; SELECT answers come back as Rows."""
+        query = self.catalogue.get(name)
+        return self.run(query, params)
+
+    def run(self, query, params=None):
+        """Run a NamedQuery; return Rows, a bool (ASK) or a list of triples (CONSTRUCT)."""
+        answer = self.store.query(query.text, substitutions=query.bindings(params or {}))
+        if isinstance(answer, ox.QuerySolutions):
+            return rows_from(answer, limit=self.row_limit)
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        return list(answer)
+
+    def rows(self, name, **params):
+        """Return the rows (plain dicts) of a named SELECT query."""
+        return self.run_query(name, **params).rows
+
+    def first(self, name, **params):
+        """Return the first row of a named SELECT query, or None."""
+        rows = self.rows(name, **params)
+        return rows[0] if rows else None
+
+    def stats(self):
+        """Return the KB's counts: claims, conditions, studies, sources, triples."""
+        return self.first("stats") or {}
+
+    @property
+    def build_id(self):
+        return self.store.build_id
+
+    def export(self, fmt):
+        """Serialize the whole KB; triple formats get the union of every named graph."""
+        if fmt not in RDF_FORMATS:
+            raise InvalidParameter(f"format {fmt!r}: expected one of {', '.join(RDF_FORMATS)}")
+        if fmt in DATASET_FORMATS:
+            return self.store.dump(RDF_FORMATS[fmt], PREFIXES)
+        triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return triples.serialize(format=RDF_FORMATS[fmt], prefixes=_prefixes_for(fmt))
+
+
+def _prefixes_for(fmt):
+    return PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None

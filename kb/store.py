@@ -1,0 +1,145 @@
+"""The store: an on-disk pyoxigraph store, swapped in atomically after each build.
+
+``oxigraph:PATH`` names a symbolic link; each build writes a fresh folder in
+``PATH.builds/`` and only a build that passed every check moves the link, so a
+reader never sees a half-built store and a failed build leaves the old one.
+"""
+
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import KBError, StoreUnavailable
+
+BUILD_INFO = "build.json"
+KEEP_BUILDS = 2  # the serving build and the one before it, still open in old readers
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    kind: str
+    location: str
+    options: dict
+
+    @classmethod
+    def parse(cls, text):
+        """Parse ``oxigraph:PATH`` or ``sparql:QUERY_URL[,update=URL][,gsp=URL]``."""
+        kind, sep, rest = (text or "").partition(":")
+        if not sep or not rest:
+            raise KBError(f"store setting {text!r}: expected oxigraph:PATH or sparql:QUERY_URL")
+        if kind == "oxigraph":
+            return cls("oxigraph", rest, {})
+        if kind == "sparql":
+            url, *opts = rest.split(",")
+            options = {}
+            for opt in opts:
+                key, eq, value = opt.partition("=")
+                if not eq or key not in {"update", "gsp", "user", "password", "timeout"}:
+                    raise KBError(f"store setting {text!r}: unknown option {opt!r} "
+                                  "(expected update=, gsp=, user=, password=, timeout=)")
+                options[key] = value
+            return cls("sparql", url, options)
+        raise KBError(f"store setting {text!r}: unknown kind {kind!r} (expected oxigraph or sparql)")
+
+
+class EmbeddedStore:
+    """A read-only view of the current build that follows the link to newer builds."""
+
+    def __init__(self, path):
+        self.link = Path(path)
+        self._lock = threading.Lock()
+        self._store = None
+        self._build = None
+
+    @property
+    def build_id(self):
+        """Return the id of the build the link points to now."""
+        try:
+            return os.readlink(self.link)
+        except FileNotFoundError:
+            raise StoreUnavailable(
+                f"no store at {self.link}: run `kb build` first") from None
+        except OSError as exc:
+            raise StoreUnavailable(f"{self.link} is not a store link made by `kb build`: {exc}") from exc
+
+    def raw(self):
+        """Return the pyoxigraph store of the current build, reopening after a rebuild."""
+        build = self.build_id
+        if build != self._build:
+            with self._lock:
+                if build != self._build:
+                    self._store = ox.Store.read_only(str(self.link.parent / build))
+                    self._build = build
+        return self._store
+
+    def info(self):
+        """Return what the build recorded about itself (files, triples, time)."""
+        path = self.link.parent / self.build_id / BUILD_INFO
+        return json.loads(path.read_text())
+
+    def query(self, text, substitutions=None, default_graph=None, named_graphs=None):
+        """Run a SPARQL query; the default graph is the union of all named graphs."""
+        kwargs = {"substitutions": substitutions or None}
+        if default_graph is not None:
+            kwargs["default_graph"] = default_graph
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = named_graphs
+        return self.raw().query(text, **kwargs)
+
+    def dump(self, fmt, prefixes=None):
+        """Serialize every quad of the store in a dataset format (N-Quads, TriG)."""
+        return self.raw().dump(format=fmt, prefixes=prefixes)
+
+
+class BuildFolder:
+    """A fresh folder for one build next to the link; committed or discarded."""
+
+    def __init__(self, link, build_id):
+        self.link = Path(link)
+        self.builds = self.link.parent / (self.link.name + ".builds")
+        self.name = f"{self.builds.name}/{build_id}"
+        self.path = self.link.parent / self.name
+        if self.link.exists() and not self.link.is_symlink():
+            raise KBError(f"{self.link} exists and is not a link made by `kb build`; "
+                          "move it away or choose another --store path")
+
+    def open(self):
+        """Create the folder and return a writable pyoxigraph store in it."""
+        self.path.mkdir(parents=True, exist_ok=False)
+        return ox.Store(str(self.path))
+
+    def commit(self, info):
+        """Record the build's info and move the link to it in one rename."""
+        (self.path / BUILD_INFO).write_text(json.dumps(info, indent=2))
+        tmp = self.link.parent / (self.link.name + ".new")
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(self.name, tmp)
+        os.replace(tmp, self.link)
+        self._prune()
+
+    def discard(self):
+        """Remove the folder of a build that failed."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _prune(self):
+        builds = sorted(p for p in self.builds.iterdir() if p.is_dir())
+        for old in builds[:-KEEP_BUILDS]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def open_store(spec_text):
+    """Open the store a setting names, for reading."""
+    spec = StoreSpec.parse(spec_text)
+    if spec.kind == "oxigraph":
+        return EmbeddedStore(spec.location)
+    from .remote import RemoteStore
+
+    return RemoteStore(spec)

@@ -1,0 +1,198 @@
+"""Checks that data must pass before it is loaded: syntax, SHACL shapes, quote offsets.
+
+Every problem names where to fix it: the file and line for a syntax error, the
+file, focus node, property, constraint and value for a shape violation.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import RDF, SH
+
+from .errors import ValidationFailed
+from .namespaces import EV, PREFIXES
+
+TURTLE_SUFFIXES = (".ttl",)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    node: str | None = None
+    path: str | None = None
+    value: str | None = None
+    constraint: str | None = None
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [f"{where}: {self.message}"]
+        for label in ("node", "path", "value", "constraint"):
+            if getattr(self, label):
+                parts.append(f"{label}={getattr(self, label)}")
+        return "  ".join(parts)
+
+
+def collect_files(dirs):
+    """Return every Turtle file under the given folders, in a stable order."""
+    files = []
+    for folder in dirs:
+        folder = Path(folder)
+        if folder.is_file():
+            files.append(folder)
+            continue
+        if not folder.is_dir():
+            raise ValidationFailed([Problem(str(folder), "data folder does not exist")])
+        files.extend(sorted(p for p in folder.rglob("*") if p.suffix in TURTLE_SUFFIXES))
+    return files
+
+
+def check_syntax(path):
+    """Parse one file with pyoxigraph and return a Problem naming the line, or None."""
+    try:
+        with open(path, "rb") as fh:
+            for _ in ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri()):
+                pass
+    except SyntaxError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        return Problem(str(path), f"Turtle syntax error: {exc}",
+                       line=int(line.group(1)) if line else None)
+    except UnicodeDecodeError as exc:
+        return Problem(str(path), f"not UTF-8 text: {exc}")
+    return None
+
+
+def parse_all(files):
+    """Parse the files into one rdflib graph, remembering which file held each subject."""
+    problems = [p for p in (check_syntax(f) for f in files) if p]
+    if problems:
+        raise ValidationFailed(problems)
+    union, owner = rdflib.Graph(), {}
+    for path in files:
+        graph = rdflib.Graph().parse(path, format="turtle")
+        for subject in set(graph.subjects()):
+            owner.setdefault(subject, path)
+        union += graph
+    return union, owner
+
+
+def shape_problems(data, shapes, owner):
+    """Validate the data graph against the SHACL shapes; return Problems."""
+    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
+                                         advanced=True, allow_warnings=False)
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        file, subject = locate(focus, data, owner)
+        problems.append(Problem(
+            file=str(file) if file else "<data>",
+            line=line_of(file, subject) if file else None,
+            message=str(report.value(result, SH.resultMessage) or "shape violation"),
+            node=short(subject if subject is not None else focus),
+            path=short(path), value=short(value),
+            constraint=short(report.value(result, SH.sourceConstraintComponent))))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+
+
+def locate(node, data, owner, depth=0):
+    """Return (file, named subject) for a node; a blank node is traced to its named parent."""
+    if node in owner and not isinstance(node, rdflib.BNode):
+        return owner[node], node
+    if isinstance(node, rdflib.BNode) and depth < 5:
+        for parent in data.subjects(None, node):
+            return locate(parent, data, owner, depth + 1)
+    return owner.get(node), None
+
+
+def line_of(file, node):
+    """Return the first line of a file where the node is the subject of a statement."""
+    if node is None or not isinstance(node, rdflib.URIRef):
+        return None
+    iri = str(node)
+    needles = {f"<{iri}>"}
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            needles.add(f"{prefix}:{iri[len(ns):]}")
+    text = Path(file).read_text(encoding="utf-8")
+    for prefix, ns in re.findall(r"@prefix\s+(\w*):\s*<([^>]*)>", text):
+        if iri.startswith(ns) and re.fullmatch(r"[\w.-]+", iri[len(ns):]):
+            needles.add(f"{prefix}:{iri[len(ns):]}")
+    for number, line in enumerate(text.splitlines(), 1):
+        if any(line.startswith(n) and line[len(n):len(n) + 1] in (" ", "\t", "") for n in needles):
+            return number
+    return None
+
+
+def short(term):
+    """Render a term with a known prefix, for messages."""
+    if term is None:
+        return None
+    text = str(term)
+    for prefix, ns in PREFIXES.items():
+        if isinstance(term, rdflib.URIRef) and text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    if isinstance(term, rdflib.Literal) and term.datatype:
+        return f'"{term}"^^{short(term.datatype)}'
+    return text
+
+
+def quote_problems(data, owner, data_root):
+    """Check that every quote is the exact text of its source between its offsets."""
+    problems, texts = [], {}
+    for source in data.subjects(RDF.type, EV.SourceDocument):
+        copy = data.value(source, EV.localCopy)
+        path = Path(data_root) / str(copy)
+        file = owner.get(source)
+        if not path.is_file():
+            problems.append(Problem(str(file), f"local copy {copy} not found under {data_root}",
+                                    node=short(source)))
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != str(data.value(source, EV.sha256)):
+            problems.append(Problem(str(file), f"sha256 of {copy} is {digest}, not the one recorded",
+                                    line=line_of(file, source), node=short(source)))
+        texts[source] = raw.decode("utf-8")
+    for quote in data.subjects(RDF.type, EV.Quote):
+        problem = _quote_problem(quote, data, owner, texts)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _quote_problem(quote, data, owner, texts):
+    file, subject = locate(quote, data, owner)
+    exact = data.value(quote, rdflib.URIRef(PREFIXES["oa"] + "exact"))
+    start = data.value(quote, rdflib.URIRef(PREFIXES["oa"] + "start"))
+    end = data.value(quote, rdflib.URIRef(PREFIXES["oa"] + "end"))
+    text = texts.get(data.value(quote, EV.source))
+    if exact is None or start is None or end is None or text is None:
+        return None  # the shapes report what is missing
+    exact, start, end = str(exact), int(start), int(end)
+    if text[start:end] == exact:
+        return None
+    found = text.find(exact)
+    hint = (f"the quote is at {found}-{found + len(exact)}" if found >= 0
+            else "the quote is not in the source text at all")
+    return Problem(str(file), f"quote does not match the source at {start}-{end}; {hint}",
+                   line=line_of(file, subject), node=short(subject), value=exact[:60])
+
+
+def validate_files(files, shapes_path, data_root):
+    """Parse and validate the files; return the rdflib graph or raise ValidationFailed."""
+    data, owner = parse_all(files)
+    shapes = rdflib.Graph().parse(shapes_path, format="turtle")
+    problems = shape_problems(data, shapes, owner) + quote_problems(data, owner, data_root)
+    if problems:
+        raise ValidationFailed(problems)
+    return data
