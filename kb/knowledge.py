@@ -65,8 +65,10 @@ class KnowledgeBase:
         if fmt in DATASET_FORMATS:
             return self.store.dump(RDF_FORMATS[fmt], PREFIXES)
         triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return triples.serialize(format=RDF_FORMATS[fmt], prefixes=_prefixes_for(fmt))
+        return serialize_triples(triples, fmt)
 
 
-def _prefixes_for(fmt):
-    return PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None
+def serialize_triples(triples, fmt):
+    """Serialize triples with pyoxigraph, with the KB's prefixes where the format has them."""
+    prefixes = PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None
+    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)

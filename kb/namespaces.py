@@ -33,4 +33,14 @@ PREFIXES = {
     "schema": str(SCHEMA),
     "mesh": str(MESH),
     "obo": str(OBO),
+    "sh": "http://www.w3.org/ns/shacl#",
+    # one prefix per kind of resource the KB mints, as the data files use them
+    "claim": str(ID) + "claim/",
+    "study": str(ID) + "study/",
+    "cond": str(ID) + "condition/",
+    "group": str(ID) + "condition-group/",
+    "design": str(ID) + "design/",
+    "route": str(ID) + "route/",
+    "drug": str(ID) + "intervention/",
+    "src": str(ID) + "source/",
 }

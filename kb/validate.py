@@ -138,11 +138,13 @@ def short(term):
     if term is None:
         return None
     text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if isinstance(term, rdflib.URIRef) and text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    if isinstance(term, rdflib.Literal) and term.datatype:
-        return f'"{term}"^^{short(term.datatype)}'
+    if isinstance(term, rdflib.URIRef):
+        matches = [(len(ns), p) for p, ns in PREFIXES.items() if text.startswith(ns)]
+        if matches:
+            length, prefix = max(matches)
+            return f"{prefix}:{text[length:]}"
+    if isinstance(term, rdflib.Literal):
+        return f'"{term}"^^{short(term.datatype)}' if term.datatype else f'"{term}"'
     return text
 
 
