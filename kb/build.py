@@ -54,55 +54,77 @@ def check_problems(store, catalogue):
     return problems
 
 
-def validate(dirs, shapes, queries_dir, verbose=True):
-    """Validate without loading: syntax, shapes, quotes, then the check queries."""
-    files = checks.collect_files(dirs)
-    with progress("validating", total=3, enabled=verbose) as bar:
-        data = checks.validate_files(files, shapes, data_root(dirs))
+def load(store, files, dirs, queries_dir, bar):
+    """Load each file into its own named graph, then run every check query on the result."""
+    for path in files:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, dirs))
         bar.update(1)
-        memory = ox.Store()
-        for path in files:
-            memory.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, dirs))
-        bar.update(1)
-        problems = check_problems(memory, Catalogue(queries_dir))
-        bar.update(1)
+    problems = check_problems(store, Catalogue(queries_dir))
     if problems:
         raise ValidationFailed(problems)
+
+
+def validate(dirs, shapes, queries_dir, verbose=True):
+    """Validate without keeping anything: syntax, shapes, quotes, then the check queries."""
+    files = checks.collect_files(dirs)
+    data = checks.validate_files(files, shapes, data_root(dirs))
+    with progress("checking", total=len(files), enabled=verbose) as bar:
+        load(ox.Store(), files, dirs, queries_dir, bar)
     return {"files": len(files), "triples": len(data)}
 
 
 def build(store_spec, dirs, shapes, queries_dir, verbose=True):
-    """Validate, load into a fresh folder, run the checks, then swap it in."""
+    """Validate, load into a fresh store, run the checks, then switch readers to it."""
     spec = StoreSpec.parse(store_spec)
-    if spec.kind != "oxigraph":
-        from .remote import build_remote
-
-        return build_remote(spec, dirs, shapes, queries_dir, verbose=verbose)
     started = time.perf_counter()
     files = checks.collect_files(dirs)
     with progress("validating", total=1, enabled=verbose) as bar:
         checks.validate_files(files, shapes, data_root(dirs))
         bar.update(1)
-    folder = BuildFolder(spec.location, build_id(files))
+    ident = build_id(files)
+    info = {"build": ident, "files": [str(f) for f in files]}
+    if spec.kind == "sparql":
+        info["triples"] = _build_remote(spec, ident, files, dirs, queries_dir, verbose)
+    else:
+        info["triples"] = _build_embedded(spec, ident, files, dirs, queries_dir, verbose, info)
+    info["seconds"] = round(time.perf_counter() - started, 3)
+    return info
+
+
+def _build_embedded(spec, ident, files, dirs, queries_dir, verbose, info):
+    folder = BuildFolder(spec.location, ident)
     try:
         store = folder.open()
         with progress("loading", total=len(files), enabled=verbose) as bar:
-            for path in files:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
-                                to_graph=graph_name(path, dirs))
-                bar.update(1)
+            load(store, files, dirs, queries_dir, bar)
+        # Without it an on-disk store answers joins many times slower than in memory.
         store.optimize()
-        problems = check_problems(store, Catalogue(queries_dir))
-        if problems:
-            raise ValidationFailed(problems)
         triples = len(store)
         store.flush()
         del store
-        info = {"build": folder.path.name, "files": [str(f) for f in files], "triples": triples,
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "seconds": round(time.perf_counter() - started, 3)}
-        folder.commit(info)
-        return info
+        folder.commit({**info, "triples": triples,
+                       "built_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        return triples
     except (KBError, OSError):
         folder.discard()
         raise
+
+
+def _build_remote(spec, ident, files, dirs, queries_dir, verbose):
+    """Check in memory, stage every graph on the server, then switch in one update."""
+    from .remote import RemoteStore
+
+    remote = RemoteStore(spec)
+    previous = remote.current_graphs()
+    store = ox.Store()
+    with progress("checking", total=len(files), enabled=verbose) as bar:
+        load(store, files, dirs, queries_dir, bar)
+    staged = {}
+    with progress("uploading", total=len(files), enabled=verbose) as bar:
+        for graph in store.named_graphs():
+            staging = f"{GRAPH}staging/{ident}/{graph.value[len(GRAPH):]}"
+            remote.put_graph(staging, [q.triple for q in store.quads_for_pattern(None, None, None, graph)])
+            staged[graph.value] = staging
+            bar.update(1)
+    remote.switch(ident, staged, previous)
+    return len(store)

@@ -1,0 +1,250 @@
+"""A remote SPARQL 1.1 server as the store: queries through SPARQLWrapper, loads through the
+Graph Store HTTP Protocol (or SPARQL Update when only an update endpoint is given).
+
+A build writes every source file into a new named graph whose IRI carries the build id, then
+replaces one small pointer graph naming the build and its graphs. Readers ask for the pointer and
+send its graphs as the protocol's default-graph-uri and named-graph-uri, so they see either the
+whole old build or the whole new one, on any SPARQL 1.1 server, whatever its default graph means.
+"""
+
+import re
+import threading
+import time
+import urllib.error
+from base64 import b64encode
+
+import pyoxigraph as ox
+import requests
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
+
+from .errors import InvalidParameter, KBError, StoreUnavailable
+from .namespaces import EV, GRAPH
+
+POINTER = GRAPH["current"]
+KB_NODE = ox.NamedNode(str(GRAPH))
+POINTER_TTL = 2.0  # seconds a reader trusts the pointer before asking again
+
+
+class RemoteStore:
+    """Read and write a KB kept on a remote SPARQL 1.1 server."""
+
+    def __init__(self, spec):
+        self.query_url = spec.location
+        self.update_url = spec.options.get("update")
+        self.gsp_url = spec.options.get("gsp")
+        self.user = spec.options.get("user")
+        self.password = spec.options.get("password", "")
+        self.timeout = float(spec.options.get("timeout", 30))
+        self._pointer = (0.0, None, [])
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ reading
+
+    def _wrapper(self, url):
+        client = SPARQLWrapper(url, agent="ketamine-evidence-kb")
+        client.setTimeout(int(self.timeout))
+        if self.user:
+            client.setCredentials(self.user, self.password)
+        return client
+
+    def _select(self, text, default_graphs=None, named_graphs=None, fmt="json"):
+        """Send a query and return the raw answer body and its content type."""
+        client = self._wrapper(self.query_url)
+        client.setQuery(text)
+        client.setMethod(POST)  # long queries and many graph parameters fit in a body
+        client.setReturnFormat(JSON)
+        client.addCustomHttpHeader("Accept", ACCEPT[fmt])
+        for graph in default_graphs or []:
+            client.addDefaultGraph(graph)
+        for graph in named_graphs or []:
+            client.addNamedGraph(graph)
+        try:
+            response = client.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except QueryBadFormed as exc:
+            raise InvalidParameter(f"the SPARQL server at {self.query_url} rejected the query: "
+                                   f"{exc}") from exc
+        except (EndPointInternalError, SPARQLWrapperException) as exc:
+            raise StoreUnavailable(f"the SPARQL server at {self.query_url} failed: {exc}") from exc
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer "
+                                   f"within {self.timeout:g} s: {exc}") from exc
+
+    def pointer(self):
+        """Return (build id, graphs) of the current build, asking the server at most every 2 s."""
+        checked, build, graphs = self._pointer
+        if time.monotonic() - checked < POINTER_TTL and build:
+            return build, graphs
+        with self._lock:
+            body, _ = self._select(POINTER_QUERY, default_graphs=[str(POINTER)])
+            rows = list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
+            if not rows:
+                raise StoreUnavailable(f"no KB build on {self.query_url}: "
+                                       "run `kb build --store sparql:...` first")
+            build = rows[0]["build"].value
+            graphs = sorted({row["graph"].value for row in rows})
+            self._pointer = (time.monotonic(), build, graphs)
+            return build, graphs
+
+    @property
+    def build_id(self):
+        return self.pointer()[0]
+
+    def info(self):
+        build, graphs = self.pointer()
+        return {"build": build, "graphs": graphs, "store": self.query_url}
+
+    def query(self, text, substitutions=None, default_graph=None, named_graphs=None):
+        """Run a query over the current build; answers are pyoxigraph objects, as embedded."""
+        _, graphs = self.pointer()
+        text = bind(text, substitutions)
+        defaults = graphs if default_graph is None else [_iri(g) for g in _as_list(default_graph)]
+        named = graphs if named_graphs is None else [_iri(g) for g in named_graphs]
+        form = _form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            body, _ = self._select(text, defaults, named, fmt="ntriples")
+            return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        body, _ = self._select(text, defaults, named, fmt="json")
+        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+
+    def dump(self, fmt, prefixes=None):
+        """Serialize the current build's graphs as quads (N-Quads, TriG)."""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                 for g in self.pointer()[1]
+                 for t in self.query(GRAPH_QUERY, default_graph=[ox.NamedNode(g)], named_graphs=[])]
+        return ox.serialize(quads, format=fmt, prefixes=prefixes)
+
+    # ------------------------------------------------------------------ writing
+
+    def put_graph(self, graph, triples):
+        """Replace one named graph with the given triples."""
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if self.gsp_url:
+            self._http("PUT", self.gsp_url, params={"graph": graph}, data=data,
+                       headers={"Content-Type": "application/n-triples"})
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
+                        f"{data.decode('utf-8')}\n}} }}")
+
+    def drop_graph(self, graph):
+        """Remove a named graph."""
+        if self.gsp_url:
+            self._http("DELETE", self.gsp_url, params={"graph": graph}, ok=(200, 204, 404))
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def update(self, text):
+        """Send a SPARQL Update to the update endpoint."""
+        if not self.update_url:
+            raise KBError(f"store {self.query_url} has no update endpoint: add ,update=URL or ,gsp=URL")
+        self._http("POST", self.update_url, data=text.encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update"})
+
+    def _http(self, method, url, ok=(200, 201, 204), **kwargs):
+        headers = kwargs.pop("headers", {})
+        if self.user:
+            token = b64encode(f"{self.user}:{self.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        try:
+            response = requests.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
+        if response.status_code not in ok:
+            raise StoreUnavailable(f"{method} {url} answered {response.status_code}: {response.text[:300]}")
+        return response
+
+    def switch(self, build, staged, previous):
+        """Move staged graphs over the live ones, drop graphs the new build lacks, and repoint
+        readers, all in one update request (one transaction on Oxigraph, Fuseki/TDB2, GraphDB)."""
+        ops = [f"MOVE SILENT GRAPH <{tmp}> TO GRAPH <{final}>" for final, tmp in staged.items()]
+        ops += [f"DROP SILENT GRAPH <{g}>" for g in previous if g not in staged]
+        pointer = [f"<{GRAPH}> <{EV}currentBuild> {ox.Literal(build)} ."]
+        pointer += [f"<{GRAPH}> <{EV}buildGraph> <{g}> ." for g in staged]
+        ops.append(f"DROP SILENT GRAPH <{POINTER}>")
+        ops.append(f"INSERT DATA {{ GRAPH <{POINTER}> {{ {' '.join(pointer)} }} }}")
+        self.update(" ;\n".join(ops))
+        self._pointer = (0.0, None, [])
+
+    def current_graphs(self):
+        """Return the graphs of the current build, or [] when the server holds none yet."""
+        try:
+            return self.pointer()[1]
+        except StoreUnavailable as exc:
+            if "no KB build" in str(exc):
+                return []
+            raise
+
+
+ACCEPT = {"json": "application/sparql-results+json", "ntriples": "application/n-triples"}
+POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?build ; "
+                 f"<{EV}buildGraph> ?graph }}")
+GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+_STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' + "|" + r"'''(?:[^'\\]|\\.|'(?!''))*'''" + "|"
+           + r'"(?:[^"\\\n]|\\.)*"' + "|" + r"'(?:[^'\\\n]|\\.)*'")
+TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*|<[^<>\"{}|^`\\\s]*>|" + _STRING + r")"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>\b(?:SELECT|WHERE|GROUP|ORDER|HAVING|LIMIT|OFFSET|VALUES)\b)"
+    r"|(?P<punct>[{}()])", re.I)
+
+
+def bind(text, substitutions):
+    """Replace each bound variable by its term, as SEP-0007 substitution (and pyoxigraph) does.
+
+    Remote servers take query text, so the binding is done on tokens: strings, IRIs and
+    comments are skipped; a projected variable becomes (TERM AS ?var) in the outermost
+    SELECT and leaves inner projections; in GROUP BY and ORDER BY it becomes (TERM). The
+    terms are validated RDF terms in their own N-Triples syntax, never raw user text.
+    """
+    if not substitutions:
+        return text
+    terms = {v.value: str(t) for v, t in substitutions.items()}
+    out, last = [], 0
+    selects, projecting, modifiers, depth = 0, False, False, 0
+    for match in TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        upper = token.upper()
+        if kind == "word":
+            if upper == "SELECT":
+                selects, projecting, modifiers = selects + 1, True, False
+            elif upper == "WHERE":
+                projecting = False
+            elif upper in ("GROUP", "ORDER"):
+                modifiers = True
+            elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
+                modifiers = False
+        elif kind == "punct":
+            if token == "{":
+                projecting, modifiers = False, False
+            depth += {"(": 1, ")": -1}.get(token, 0)
+        elif kind == "var" and token[1:] in terms:
+            out.append(text[last:match.start()] + _replacement(token[1:], terms[token[1:]],
+                                                               projecting, modifiers, depth, selects))
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _replacement(name, term, projecting, modifiers, depth, selects):
+    if projecting and depth == 0:
+        return f"({term} AS ?{name})" if selects == 1 else ""
+    if modifiers and depth == 0:
+        return f"({term})"
+    return term
+
+
+def _form(text):
+    from .queries import query_form
+
+    return query_form(text)
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _iri(graph):
+    return graph.value if hasattr(graph, "value") else str(graph)

@@ -1,0 +1,145 @@
+"""The remote backend: a real `oxigraph serve` behind SPARQLWrapper gives the same KB as the embedded store."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb import build as builder
+from kb.errors import StoreUnavailable, ValidationFailed
+from kb.knowledge import KnowledgeBase
+from kb.queries import Catalogue
+from kb.store import EmbeddedStore, open_store
+from webapp import create_app
+
+from .conftest import DATA_DIRS, QUERIES, SHAPES, free_port, wait_for
+
+# A value for every parameter name a named query may take; a new parameter needs a sample here.
+SAMPLES = {
+    "condition": "cond:fibromyalgia", "claim": "claim:cancer-74-percent",
+    "study": "study:jackson-2001-burst-ketamine-audit", "design": "design:rct",
+    "source": "src:sunshine-pain-2022-ketamine-infusions", "q": "crps", "resource": "cond:crps",
+    "iri": "cond:crps", "concept": "cond:crps", "discrepancy": "ev:CertaintyInflated", "verdict": "ev:Overstated",
+    "group": "group:chronic-pain", "level": "4", "limit": "10", "offset": "0",
+}
+
+
+def start_oxigraph(folder):
+    port = free_port()
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    proc = subprocess.Popen([str(oxigraph), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/", proc)
+    return proc, f"sparql:{base}/query,update={base}/update,gsp={base}/store"
+
+
+@pytest.fixture(scope="module")
+def remote_spec(tmp_path_factory):
+    """A real Oxigraph server on a free loopback port with the KB built into it."""
+    proc, spec = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    try:
+        builder.build(spec, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False)
+        yield spec
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def kb_for(spec):
+    return KnowledgeBase(open_store(spec), Catalogue(QUERIES))
+
+
+def canonical(answer):
+    """Rows as sorted JSON strings, so that row order, blank node labels and the order of values
+    inside a GROUP_CONCAT (unspecified by SPARQL) do not matter."""
+    if not hasattr(answer, "rows"):
+        return answer
+    rows = [{k: _value(v) for k, v in row.items()} for row in answer.rows]
+    return sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)
+
+
+def _value(value):
+    if isinstance(value, str) and value.startswith("_:"):
+        return "_:b"
+    if isinstance(value, str):
+        return sorted(value.split())
+    return value
+
+
+QUESTIONS = [q.name for q in Catalogue(QUERIES).all() if q.role == "question" and q.form != "CONSTRUCT"
+             and q.form != "DESCRIBE"]
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_every_named_query_answers_the_same_on_both_backends(name, store_spec, remote_spec):
+    query = Catalogue(QUERIES).get(name)
+    missing = [p.name for p in query.params if p.name not in SAMPLES]
+    assert not missing, f"add a sample value for parameter(s) {missing} to SAMPLES"
+    params = {p.name: SAMPLES[p.name] for p in query.params}
+    embedded = kb_for(store_spec).run(query, params)
+    remote = kb_for(remote_spec).run(query, params)
+    assert canonical(remote) == canonical(embedded)
+
+
+@pytest.mark.parametrize("path", ["/index.json", "/"])
+def test_pages_are_the_same_on_both_backends(path, store_spec, remote_spec):
+    pages = []
+    for spec in (store_spec, remote_spec):
+        client = create_app({"TESTING": True, "STORE": spec}).test_client()
+        response = client.get(path)
+        assert response.status_code == 200
+        pages.append(response.get_json() if path.endswith(".json") else response.get_data(as_text=True))
+    assert pages[0] == pages[1]
+
+
+def test_a_remote_server_that_is_down_gives_a_clear_error_page():
+    spec = f"sparql:http://127.0.0.1:{free_port()}/query,timeout=2"
+    client = create_app({"TESTING": True, "STORE": spec}).test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "did not answer" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert client.get("/index.json").get_json()["status"] == 503
+
+
+def test_a_failed_remote_build_leaves_the_served_build(remote_spec, data_copy):
+    store = open_store(remote_spec)
+    before, count = store.build_id, kb_for(remote_spec).stats()["triples"]
+    target = data_copy[1] / "vocab" / "study-designs.ttl"
+    target.write_text(target.read_text().replace("ev:cebmLevel 2 ;", 'ev:cebmLevel "two" ;', 1))
+    with pytest.raises(ValidationFailed):
+        builder.build(remote_spec, [str(d) for d in data_copy], str(SHAPES), str(QUERIES), verbose=False)
+    assert open_store(remote_spec).build_id == before
+    assert kb_for(remote_spec).stats()["triples"] == count
+
+
+def test_a_remote_build_never_touches_the_embedded_store(store_spec, remote_spec):
+    embedded = EmbeddedStore(store_spec.split(":", 1)[1])
+    before = embedded.build_id
+    builder.build(remote_spec, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False)
+    assert embedded.build_id == before
+
+
+def test_a_rebuild_switches_readers_and_leaves_no_staging_graphs(remote_spec):
+    store = open_store(remote_spec)
+    first = store.build_id
+    builder.build(remote_spec, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False)
+    fresh = open_store(remote_spec)
+    assert fresh.build_id != first
+    graphs = fresh.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=None,
+                         default_graph=[])
+    names = {row["g"].value for row in graphs}
+    assert not [g for g in names if "/staging/" in g]
+
+
+def test_an_empty_server_says_to_build_first(tmp_path):
+    proc, spec = start_oxigraph(tmp_path / "empty")
+    try:
+        with pytest.raises(StoreUnavailable, match="run `kb build"):
+            open_store(spec).build_id
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
