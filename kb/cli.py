@@ -40,12 +40,15 @@ def main():
 @main.command()
 @click.option("--store", help=STORE_HELP)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def build(store, quiet):
+@click.option("--shacl/--no-shacl", default=True,
+              help="Validate with the SHACL shapes (default). --no-shacl is for bulk loads of "
+                   "generated data; syntax, quotes and check queries still run.")
+def build(store, quiet, shacl):
     """Validate ontology/ and data/ and load them into the store atomically."""
     values = _settings(store)
     try:
         info = builder.build(values["STORE"], values["DATA_DIRS"].split(config.os.pathsep),
-                             values["SHAPES"], values["QUERIES_DIR"], verbose=not quiet)
+                             values["SHAPES"], values["QUERIES_DIR"], verbose=not quiet, shacl=shacl)
     except KBError as exc:
         _fail(exc)
     click.echo(f"built {info['build']}: {info['triples']} triples from "

@@ -1,4 +1,4 @@
-"""The remote backend: a real `oxigraph serve` behind SPARQLWrapper gives the same KB as the embedded store."""
+"""The remote backend: a real `oxigraph serve` behind SPARQLWrapper matches the embedded store."""
 
 import json
 import subprocess
@@ -21,7 +21,8 @@ SAMPLES = {
     "condition": "cond:fibromyalgia", "claim": "claim:cancer-74-percent",
     "study": "study:jackson-2001-burst-ketamine-audit", "design": "design:rct",
     "source": "src:sunshine-pain-2022-ketamine-infusions", "q": "crps", "resource": "cond:crps",
-    "iri": "cond:crps", "concept": "cond:crps", "discrepancy": "ev:CertaintyInflated", "verdict": "ev:Overstated",
+    "iri": "cond:crps", "concept": "cond:crps",
+    "discrepancy": "ev:CertaintyInflated", "verdict": "ev:Overstated",
     "group": "group:chronic-pain", "level": "4", "limit": "10", "offset": "0",
 }
 
@@ -29,7 +30,8 @@ SAMPLES = {
 def start_oxigraph(folder):
     port = free_port()
     oxigraph = Path(sys.executable).parent / "oxigraph"
-    proc = subprocess.Popen([str(oxigraph), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+    command = [str(oxigraph), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(command,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/", proc)
@@ -139,7 +141,7 @@ def test_an_empty_server_says_to_build_first(tmp_path):
     proc, spec = start_oxigraph(tmp_path / "empty")
     try:
         with pytest.raises(StoreUnavailable, match="run `kb build"):
-            open_store(spec).build_id
+            _ = open_store(spec).build_id
     finally:
         proc.terminate()
         proc.wait(timeout=10)
