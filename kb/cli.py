@@ -5,6 +5,7 @@ import sys
 import click
 
 from . import build as builder
+from . import exports
 from . import settings as config
 from .errors import KBError, ValidationFailed
 from .knowledge import KnowledgeBase
@@ -120,14 +121,16 @@ def stats(store):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="turtle")
+@click.option("--format", "fmt", type=click.Choice([*RDF_FORMATS, *exports.EXPORTS]), default="turtle",
+              help="An RDF format, or bibtex|ris|csljson (studies), nanopub (TriG) or claims-csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: stdout).")
 @click.option("--store", help=STORE_HELP)
 def export(fmt, output, store):
-    """Write the whole KB in an RDF format."""
+    """Write the whole KB in an RDF format, its studies for reference managers, or its claims."""
     try:
-        data = KnowledgeBase.from_settings(_settings(store)).export(fmt)
+        kb = KnowledgeBase.from_settings(_settings(store))
+        data = exports.export(kb, fmt) if fmt in exports.EXPORTS else kb.export(fmt)
     except KBError as exc:
         _fail(exc)
     if output:
@@ -158,3 +161,8 @@ def serve(host, port, store, dev):
 
         waitress.serve(app, host=host, port=port, threads=int(values["THREADS"]),
                        ident="kb", clear_untrusted_proxy_headers=True)
+
+
+from . import cli_extra  # noqa: E402  (last: it uses the helpers above)
+
+cli_extra.register(main)  # kb audit, kb import

@@ -52,6 +52,9 @@ class RemoteStore:
         """Send a query and return the raw answer body and its content type."""
         client = self._wrapper(self.query_url)
         client.setQuery(text)
+        # SPARQLWrapper guesses the form from keywords and mistakes words in comments ("copy",
+        # "load") for updates; the form our own parser reads is the one to send.
+        client.queryType = _form(text)
         client.setMethod(POST)  # long queries and many graph parameters fit in a body
         client.setReturnFormat(JSON)
         client.addCustomHttpHeader("Accept", ACCEPT[fmt])
@@ -217,7 +220,7 @@ def bind(text, substitutions):
             elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
                 modifiers = False
         elif kind == "punct":
-            if token == "{":
+            if token in "{}":
                 projecting, modifiers = False, False
             depth += {"(": 1, ")": -1}.get(token, 0)
         elif kind == "var" and token[1:] in terms:

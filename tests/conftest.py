@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kb import build as builder
 from kb import settings as config
+from kb.knowledge import KnowledgeBase
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +101,12 @@ def live_server(store_spec):
 @pytest.fixture(scope="session")
 def source_text():
     return SOURCE_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def store_kb(store_spec):
+    """The session store as a KnowledgeBase, to compute what the pages should show."""
+    return KnowledgeBase.from_settings({"STORE": store_spec})
 
 
 __all__ = ["config", "build_store"]

@@ -1,6 +1,7 @@
 """The remote backend: a real `oxigraph serve` behind SPARQLWrapper matches the embedded store."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def _value(value):
     if isinstance(value, str) and value.startswith("_:"):
         return "_:b"
     if isinstance(value, str):
-        return sorted(value.split())
+        return sorted(re.split(r"[\s,;]+", value))
     return value
 
 

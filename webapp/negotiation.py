@@ -2,8 +2,20 @@
 
 from flask import request
 
+from kb.results import RDF_FORMATS
+
 HTML = "text/html"
+XHTML = "application/xhtml+xml"
 JSON = "application/json"
+
+# URL extension -> (kb.results.RDF_FORMATS name, label), for the RDF of one resource.
+RDF_EXTENSIONS = {
+    "ttl": ("turtle", "Turtle"),
+    "jsonld": ("jsonld", "JSON-LD"),
+    "nt": ("nt", "N-Triples"),
+    "rdf": ("rdfxml", "RDF/XML"),
+}
+MEDIA_TYPES = {ext: RDF_FORMATS[name].media_type for ext, (name, _) in RDF_EXTENSIONS.items()}
 
 
 def wants_json():
@@ -12,3 +24,33 @@ def wants_json():
         return True
     accept = request.accept_mimetypes
     return accept.best_match([HTML, JSON], default=HTML) == JSON and accept[JSON] > accept[HTML]
+
+
+def split_extension(name):
+    """Split 'slug.ttl' into ('slug', 'ttl'); a name without a known RDF extension keeps it."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in RDF_EXTENSIONS:
+        return stem, ext
+    return name, None
+
+
+def resource_choice(ext=None):
+    """Return 'html', an RDF extension (ttl, jsonld, nt, rdf), or None when nothing offered fits.
+
+    An extension wins over Accept. Browsers (and */*) get HTML; a client asking for plain
+    JSON gets JSON-LD, the JSON that carries the RDF.
+    """
+    if ext:
+        return ext
+    if not request.accept_mimetypes:
+        return "html"  # no Accept header: anything will do, and a person is the likelier reader
+    offers = [HTML, XHTML, *MEDIA_TYPES.values(), JSON]
+    best = request.accept_mimetypes.best_match(offers)
+    if best in (HTML, XHTML):
+        return "html"
+    if best == JSON:
+        return "jsonld"
+    for ext_name, media_type in MEDIA_TYPES.items():
+        if best == media_type:
+            return ext_name
+    return None

@@ -1,20 +1,63 @@
-"""Browsing pages for clinicians: home, conditions."""
+"""Browsing pages for clinicians: home, search and the evidence map; template helpers."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, redirect, request
 
+from .. import charts, evidence, links
 from ..kbconn import get_kb
-from ..render import page
+from ..render import highlight, page
 
 bp = Blueprint("browse", __name__)
+bp.add_app_template_global(links.page_url, "page_url")
+bp.add_app_template_global(links.data_url, "data_url")
+bp.add_app_template_filter(highlight, "highlight")
+MAX_QUERY = 200
+
+
+@bp.app_context_processor
+def navigation():
+    """Offer the SPARQL pages in the navigation only when the app serves them."""
+    rules = {rule.rule for rule in current_app.url_map.iter_rules()}
+    return {"has_sparql": "/sparql" in rules, "has_queries": "/queries/" in rules}
 
 
 @bp.get("/")
 @bp.get("/index.json")
 def home():
-    """Show the KB's counts and its conditions grouped as the article groups them."""
+    """Show the conditions grouped as the article groups them, the KB's counts and sources."""
     kb = get_kb()
-    groups = {}
-    for row in kb.rows("conditions-overview"):
-        groups.setdefault(row["group_label"], []).append(row)
-    data = {"stats": kb.stats(), "groups": groups}
-    return page("home.html", data, title="Ketamine evidence KB", json_path="/index.json")
+    data = {"stats": kb.stats(), "groups": evidence.condition_groups(kb),
+            "sources": [evidence.source_entry(r) for r in kb.rows("source")]}
+    return page("home.html", data, title="Ketamine evidence KB: what the studies say")
+
+
+@bp.get("/conditions")
+def conditions():
+    """Send the list of conditions to the home page, where it lives."""
+    return redirect("/", code=301)
+
+
+@bp.get("/search")
+@bp.get("/search.json")
+def search():
+    """Find conditions (with synonyms), claims, quotes and studies containing a phrase."""
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
+    results = []
+    if q:
+        results = [{**row, "page": links.page_url(row["item"])}
+                   for row in get_kb().rows("search", q=q)]
+    counts = {}
+    for row in results:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    title = f"Search: {q}" if q else "Search"
+    return page("search.html", {"q": q, "results": results, "counts": counts}, title=title)
+
+
+@bp.get("/evidence-map")
+@bp.get("/evidence-map.json")
+def evidence_map():
+    """Draw conditions by study design, sized by participants and coloured by fidelity."""
+    kb = get_kb()
+    named_only = [c for g in evidence.condition_groups(kb) for c in g["conditions"] if not c["claims"]]
+    data = charts.map_data(kb.rows("evidence-map"), named_only)
+    return page("evidence-map.html", data, title="Evidence map: conditions by study design",
+                view={"svg": charts.layout(data)})

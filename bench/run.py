@@ -1,0 +1,421 @@
+"""Benchmark the KB against raw pyoxigraph and the native Oxigraph server, and write RESULTS.md.
+
+    python bench/run.py --sizes 10000,100000          # make bench
+    python bench/run.py --sizes 10000,100000,1000000  # make bench-full
+
+For each size it generates a synthetic KB (bench/generate.py) and measures, side by side:
+the build against a raw on-disk bulk_load of the same files; every named query through `kb`
+against the same text on raw pyoxigraph; HTTP throughput with 8 clients of `kb serve` against
+`oxigraph serve-read-only` on the same store; the remote backend against the embedded one; and
+the app's memory before and after the load. Ratios, not absolute times, are the results.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+import pyoxigraph as ox
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from kb import build as builder  # noqa: E402
+from kb.knowledge import KnowledgeBase  # noqa: E402
+from kb.queries import Catalogue  # noqa: E402
+from kb.store import open_store  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+BIN = Path(sys.executable).parent
+QUERIES = Catalogue(ROOT / "queries")
+CLIENTS = 8
+SAMPLES = {
+    "condition": "cond:chronic-pain",
+    "claim": "claim:c1",
+    "study": "study:s1",
+    "design": "design:rct",
+    "source": "src:syn-000000",
+    "q": "fibromyalgia",
+    "concept": "cond:fibromyalgia",
+    "resource": "cond:fibromyalgia",
+    "iri": "cond:fibromyalgia",
+    "discrepancy": "ev:CertaintyInflated",
+    "verdict": "ev:Overstated",
+    "group": "group:chronic-pain",
+    "level": "4",
+    "limit": "50",
+    "offset": "0",
+}
+SPARQL = (
+    "PREFIX ev: <https://w3id.org/ketamine-kb/ontology#> SELECT ?claim ?statement WHERE { "
+    "?claim ev:condition <https://w3id.org/ketamine-kb/id/condition/fibromyalgia> ; "
+    "ev:statement ?statement } LIMIT 100"
+)
+
+
+def folder_size(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def run_measured(code):
+    """Run Python code in a child process; return (seconds, peak RSS in MiB, its stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    seconds = time.perf_counter() - started
+    peak = json.loads(proc.stdout.strip().splitlines()[-1])
+    return seconds, peak["rss_mib"], peak
+
+
+PEAK = (
+    "import resource, json\n"
+    "print(json.dumps({'rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **R}))"
+)
+
+
+def bench_build(data, work):
+    """kb build (without SHACL) against a raw on-disk bulk_load of the same files."""
+    files = sorted(str(p) for p in data.rglob("*.ttl"))
+    raw_code = (
+        f"import pyoxigraph as ox, shutil; shutil.rmtree({str(work / 'raw')!r}, ignore_errors=True)\n"
+        f"s = ox.Store({str(work / 'raw')!r})\n"
+        f"for f in {files!r}:\n"
+        "    s.bulk_load(path=f, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode('urn:g:' + f))\n"
+        f"R = {{'triples': len(s)}}\n" + PEAK
+    )
+    raw_s, raw_mib, raw = run_measured(raw_code)
+    kb_code = (
+        f"from kb import build as b\n"
+        f"info = b.build('oxigraph:{work / 'kb'}', [{str(data / 'ontology')!r}, {str(data / 'data')!r}], "
+        f"{str(ROOT / 'ontology' / 'shapes.ttl')!r}, {str(ROOT / 'queries')!r}, verbose=False, shacl=False)\n"
+        f"R = {{'triples': info['triples']}}\n" + PEAK
+    )
+    kb_s, kb_mib, built = run_measured(kb_code)
+    return {
+        "raw_seconds": raw_s,
+        "raw_mib": raw_mib,
+        "raw_triples": raw["triples"],
+        "raw_disk_mib": folder_size(work / "raw") / 2**20,
+        "kb_seconds": kb_s,
+        "kb_mib": kb_mib,
+        "kb_triples": built["triples"],
+        "kb_disk_mib": folder_size(work / "kb.builds") / 2**20,
+    }
+
+
+def bench_shacl(data):
+    """pyshacl over the whole KB, its own line: only at sizes where rdflib fits."""
+    code = (
+        f"import time; from kb import validate as v; from kb.build import checks\n"
+        f"files = checks.collect_files([{str(data / 'ontology')!r}, {str(data / 'data')!r}])\n"
+        f"t = time.perf_counter(); n = v.validate_shapes(files, {str(ROOT / 'ontology' / 'shapes.ttl')!r})\n"
+        f"R = {{'seconds': time.perf_counter() - t, 'triples': n}}\n" + PEAK
+    )
+    _, mib, result = run_measured(code)
+    return {"seconds": result["seconds"], "mib": mib}
+
+
+def timings(fn, budget=3.0, least=5, most=200):
+    """Run fn repeatedly within a time budget; return (median ms, p99 ms)."""
+    samples, started = [], time.perf_counter()
+    while len(samples) < least or (time.perf_counter() - started < budget and len(samples) < most):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def bench_queries(spec, remote_spec=None):
+    """Every named question through kb against the same text on raw pyoxigraph."""
+    kb = KnowledgeBase(open_store(spec), QUERIES, row_limit=10**9)
+    raw = kb.store.raw()
+    remote = KnowledgeBase(open_store(remote_spec), QUERIES, row_limit=10**9) if remote_spec else None
+    rows = []
+    for query in QUERIES.all(role="question"):
+        params = {p.name: SAMPLES[p.name] for p in query.params if p.name in SAMPLES}
+        subs = query.bindings(params)
+        kb_med, kb_p99 = timings(lambda q=query, p=params: kb.run(q, p))
+        raw_med, raw_p99 = timings(
+            lambda q=query, s=subs: list(
+                raw.query(q.text, substitutions=s or None, use_default_graph_as_union=True)
+            )
+        )
+        row = {"query": query.name, "kb_ms": kb_med, "kb_p99": kb_p99, "raw_ms": raw_med, "raw_p99": raw_p99}
+        if remote:
+            row["remote_ms"], row["remote_p99"] = timings(lambda q=query, p=params: remote.run(q, p))
+        rows.append(row)
+    return rows
+
+
+def load(url, seconds=10.0, clients=CLIENTS, method="GET", requester=None, **kwargs):
+    """Hit url with n client threads for a while; return requests/s, p50 and p99 in ms, errors."""
+    latencies, errors, stop = [], [0], time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def client():
+        session = requests.Session()
+        send = requester or session.request
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            try:
+                response = send(method, url, timeout=30, **kwargs)
+                ok = response.status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                (
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    if ok
+                    else errors.__setitem__(0, errors[0] + 1)
+                )
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    pick = (
+        (lambda q: latencies[min(len(latencies) - 1, int(len(latencies) * q))])
+        if latencies
+        else (lambda q: 0)
+    )
+    return {"rps": len(latencies) / elapsed, "p50": pick(0.5), "p99": pick(0.99), "errors": errors[0]}
+
+
+PAGE_CONDITION = "cond:fibromyalgia"
+PAGE_QUERIES = ["condition", "claims-for-condition", "conditions-overview"]
+
+
+def bound(name, **params):
+    """A named query's text with its parameters substituted, for a server that takes text."""
+    from kb.remote import bind
+
+    query = QUERIES.get(name)
+    values = {k: v for k, v in params.items() if k in {p.name for p in query.params}}
+    return bind(query.text, query.bindings(values))
+
+
+def load_sequence(url, texts, seconds):
+    """Like load(), but one 'request' is every query of a page in turn, as the page runs them."""
+    session_local = threading.local()
+
+    class Page:
+        status_code = 200
+
+    def run_page(method, target, timeout, **kwargs):
+        session = getattr(session_local, "s", None) or requests.Session()
+        session_local.s = session
+        for text in texts:
+            response = session.post(
+                url,
+                data={"query": text, "union-default-graph": ""},
+                timeout=timeout,
+                headers={"Accept": "application/sparql-results+json"},
+            )
+            if response.status_code != 200:
+                return response
+        return Page()
+
+    return load(url, seconds, requester=run_page)
+
+
+def serve(command, url, env=None):
+    proc = subprocess.Popen(
+        command,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    for _ in range(150):
+        try:
+            requests.get(url, timeout=1)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{command[0]} did not start")
+
+
+def bench_http(spec, seconds):
+    """kb serve against oxigraph serve-read-only on the same store, 8 clients each."""
+    store_dir = str((Path(spec.split(":", 1)[1]).parent / os.readlink(spec.split(":", 1)[1])).resolve())
+    app = serve([str(BIN / "kb"), "serve", "--port", "5601", "--store", spec], "http://127.0.0.1:5601/")
+    native = serve(
+        [str(BIN / "oxigraph"), "serve-read-only", "--location", store_dir, "--bind", "127.0.0.1:5602"],
+        "http://127.0.0.1:5602/",
+    )
+    try:
+        proc = psutil.Process(app.pid)
+        rss_before = proc.memory_info().rss / 2**20
+        rows = {}
+        page = "http://127.0.0.1:5601/conditions/fibromyalgia"
+        rows["condition page (HTML)"] = load(page, seconds)
+        rows["condition page (.json)"] = load(page + ".json", seconds)
+        rows["native: the page's own queries"] = load_sequence(
+            "http://127.0.0.1:5602/query", [bound(n, condition=PAGE_CONDITION) for n in PAGE_QUERIES], seconds
+        )
+        rows["/sparql (kb)"] = load(
+            "http://127.0.0.1:5601/sparql",
+            seconds,
+            method="POST",
+            data={"query": SPARQL},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        rows["/query (native)"] = load(
+            "http://127.0.0.1:5602/query",
+            seconds,
+            method="POST",
+            data={"query": SPARQL, "union-default-graph": ""},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        rows["app memory MiB (before, after)"] = (rss_before, proc.memory_info().rss / 2**20)
+        return rows
+    finally:
+        for p in (app, native):
+            p.terminate()
+            p.wait(timeout=20)
+
+
+def remote_server(data, work):
+    """Start `oxigraph serve` and `kb build` into it; return (process, store setting, build seconds)."""
+    proc = serve(
+        [str(BIN / "oxigraph"), "serve", "--location", str(work / "remote"), "--bind", "127.0.0.1:5603"],
+        "http://127.0.0.1:5603/",
+    )
+    base = "http://127.0.0.1:5603"
+    spec = f"sparql:{base}/query,update={base}/update,gsp={base}/store,timeout=120"
+    started = time.perf_counter()
+    builder.build(
+        spec,
+        [str(data / "ontology"), str(data / "data")],
+        str(ROOT / "ontology" / "shapes.ttl"),
+        str(ROOT / "queries"),
+        verbose=False,
+        shacl=False,
+    )
+    return proc, spec, time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each HTTP load")
+    parser.add_argument("--shacl-max", type=int, default=10000, help="largest size to run pyshacl on")
+    args = parser.parse_args()
+    results = {"machine": machine(), "sizes": {}}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        work = OUT / f"work-{size}"
+        data = OUT / str(size)
+        if not (data / "data").exists():
+            generate(size, data)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        entry = {"build": bench_build(data, work)}
+        print(f"{size}: build {entry['build']}", flush=True)
+        if size <= args.shacl_max:
+            entry["shacl"] = bench_shacl(data)
+        spec = f"oxigraph:{work / 'kb'}"
+        remote, remote_spec, entry["remote_build_seconds"] = remote_server(data, work)
+        try:
+            entry["queries"] = bench_queries(spec, remote_spec)
+        finally:
+            remote.terminate()
+            remote.wait(timeout=20)
+        entry["http"] = bench_http(spec, args.seconds)
+        results["sizes"][size] = entry
+        print(json.dumps(entry, default=str)[:2000], flush=True)
+    report = render(results)
+    print(report)
+    (ROOT / "bench" / "RESULTS.md").write_text(report)
+
+
+def machine():
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "pyoxigraph": ox.__version__,
+        "oxigraph": subprocess.run(
+            [str(BIN / "oxigraph"), "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+    }
+
+
+def render(results):
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; Python {m['python']}, "
+        f"pyoxigraph {m['pyoxigraph']}, {m['oxigraph']}; run {m['date']}. "
+        "Generated by `bench/run.py`; synthetic data from `bench/generate.py` (seed 42).",
+        "",
+    ]
+    for size, entry in results["sizes"].items():
+        b = entry["build"]
+        lines += [
+            f"## {int(size):,} claims",
+            "",
+            "| load | seconds | triples | triples/s | peak MiB | disk MiB | ratio to raw |",
+            "|---|---|---|---|---|---|---|",
+            f"| raw `Store.bulk_load` | {b['raw_seconds']:.1f} | {b['raw_triples']:,} | "
+            f"{b['raw_triples'] / b['raw_seconds']:,.0f} | {b['raw_mib']:.0f} | "
+            f"{b['raw_disk_mib']:.0f} | 1.00 |",
+            f"| `kb build --no-shacl` | {b['kb_seconds']:.1f} | {b['kb_triples']:,} | "
+            f"{b['kb_triples'] / b['kb_seconds']:,.0f} | {b['kb_mib']:.0f} | {b['kb_disk_mib']:.0f} | "
+            f"{b['kb_seconds'] / b['raw_seconds']:.2f} |",
+        ]
+        if "shacl" in entry:
+            lines.append(
+                f"| pyshacl (own line) | {entry['shacl']['seconds']:.1f} | | | "
+                f"{entry['shacl']['mib']:.0f} | | |"
+            )
+        lines.append(
+            f"| `kb build` into `oxigraph serve` (remote) | {entry['remote_build_seconds']:.1f} | | | | | "
+            f"{entry['remote_build_seconds'] / b['raw_seconds']:.2f} |"
+        )
+        lines += [
+            "",
+            "| named query | kb median ms | kb p99 | raw median ms | raw p99 | kb/raw | remote median ms "
+            "| remote/kb |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for q in entry["queries"]:
+            lines.append(
+                f"| {q['query']} | {q['kb_ms']:.2f} | {q['kb_p99']:.2f} | {q['raw_ms']:.2f} | "
+                f"{q['raw_p99']:.2f} | {q['kb_ms'] / max(q['raw_ms'], 1e-6):.2f} | "
+                f"{q.get('remote_ms', 0):.2f} | {q.get('remote_ms', 0) / max(q['kb_ms'], 1e-6):.2f} |"
+            )
+        lines += [
+            "",
+            f"| HTTP, {CLIENTS} clients | req/s | p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|",
+        ]
+        for name, r in entry["http"].items():
+            if isinstance(r, tuple):
+                continue
+            lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+        before, after = entry["http"]["app memory MiB (before, after)"]
+        lines += ["", f"App memory: {before:.0f} MiB before the load, {after:.0f} MiB after.", ""]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,371 @@
+"""Run SPARQL queries where they can be stopped: a pool of worker processes.
+
+pyoxigraph does all of a query's work inside one call into Rust, which no Python
+thread can interrupt, so every query runs in a worker process that opens the
+store read-only. A query past the time limit gets its worker killed (SIGKILL
+stops the CPU at once) and a fresh worker takes its place; a query that
+overflows the parser's stack or runs out of memory only takes down its worker.
+Answers are collected up to the row cap inside the worker, so the web process
+never streams a half-made answer.
+"""
+
+import atexit
+import os
+import queue
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import KBError, QueryTimeout, StoreUnavailable
+
+POLL_SECONDS = 0.2  # how often a waiting request checks whether its client has gone
+
+
+class QuerySyntaxError(KBError):
+    """A query the parser rejects; the message names the line and column."""
+
+    status = 400
+
+
+class QueryFailed(KBError):
+    """A query that parsed but failed while it ran (or that crashed its worker)."""
+
+    status = 400
+
+
+class QueryStopped(KBError):
+    """A query stopped for using more than its share: memory, or a worker that died."""
+
+    status = 503
+
+
+class ClientGone(KBError):
+    """The client disconnected before its answer was ready; the query was stopped."""
+
+    status = 499
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: the text, its dataset, bound values and row cap."""
+
+    store: str
+    text: str
+    row_limit: int
+    substitutions: dict = field(default_factory=dict)  # name -> (kind, value, datatype, language)
+    default_graph: tuple | None = None  # IRIs; None keeps the query's own dataset or the union
+    named_graphs: tuple | None = None
+    union: bool = True
+
+
+@dataclass
+class Answer:
+    """A query's answer as plain data: SELECT rows, an ASK boolean or CONSTRUCT triples.
+
+    Terms are kept in N-Triples syntax so they cross the process boundary cheaply
+    and go back through pyoxigraph's parsers and writers unchanged.
+    """
+
+    form: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT and DESCRIBE)
+    columns: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # SELECT: lists of terms or None; GRAPH: triple lines
+    boolean: bool | None = None
+    truncated: bool = False
+    seconds: float = 0.0
+
+
+def wire_term(term):
+    """Return a picklable tuple for an RDF term given as a substitution."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    return ("literal", term.value, term.datatype.value, term.language)
+
+
+def _term(wire):
+    kind, value, datatype, language = wire
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def _query_kwargs(job):
+    kwargs = {"substitutions": {ox.Variable(k): _term(v) for k, v in job.substitutions.items()} or None}
+    if job.default_graph is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    elif job.union:
+        kwargs["use_default_graph_as_union"] = True
+    return kwargs
+
+
+def _collect(result, limit):
+    """Read an answer up to the row cap; stopping the iterator stops the work."""
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("ASK", boolean=bool(result))
+    rows, truncated = [], False
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        for solution in result:
+            if len(rows) >= limit:
+                truncated = True
+                break
+            rows.append([None if solution[c] is None else str(solution[c]) for c in columns])
+        return Answer("SELECT", columns=columns, rows=rows, truncated=truncated)
+    for triple in result:
+        if len(rows) >= limit:
+            truncated = True
+            break
+        rows.append(str(triple))
+    return Answer("GRAPH", rows=rows, truncated=truncated)
+
+
+def _execute(job, stores):
+    started = time.perf_counter()
+    try:
+        if job.store not in stores:
+            stores.clear()  # a new build: let the old one go
+            stores[job.store] = ox.Store.read_only(job.store)
+        answer = _collect(stores[job.store].query(job.text, **_query_kwargs(job)), job.row_limit)
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except MemoryError:
+        return ("memory", "the query needed more memory than a query may use")
+    # The worker must outlive any error a query raises and report it to the web process.
+    except Exception as exc:  # noqa: BLE001
+        return ("error", str(exc) or type(exc).__name__)
+    answer.seconds = round(time.perf_counter() - started, 4)
+    return ("ok", answer)
+
+
+def _die_with_parent():
+    """Ask Linux to kill this worker if the web process dies, so no query outlives it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def serve(fd, memory_mb):
+    """Serve jobs from the socket until it closes; this is the worker process's main loop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us
+    _die_with_parent()
+    if memory_mb:
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    conn = Connection(fd)
+    stores = {}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_execute(job, stores))
+
+
+class _Worker:
+    """One worker process (``python -m kb.sandbox``) and the web process's end of its socket."""
+
+    def __init__(self, memory_mb):
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kb.sandbox", str(theirs.fileno()), str(memory_mb)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
+        self.conn = Connection(ours.detach())
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    @property
+    def exitcode(self):
+        return self.process.poll()
+
+    def kill(self):
+        """Stop the process at once, whatever it is doing, and reap it."""
+        self.process.kill()
+        self.process.wait()
+        self.conn.close()
+
+
+class Sandbox:
+    """A pool of worker processes that run queries under a time limit and a row cap."""
+
+    def __init__(self, store_link, workers=2, timeout=10.0, row_limit=10000, memory_mb=0):
+        self.link = Path(store_link)
+        self.size = max(1, int(workers))
+        self.timeout = float(timeout)
+        self.row_limit = int(row_limit)
+        self.memory_mb = int(memory_mb)
+        self.counts = {"queries": 0, "timeouts": 0, "crashes": 0, "abandoned": 0}
+        self.killed = []  # pids of workers stopped, newest last (kept short)
+        self._idle = queue.Queue()
+        self._workers = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-sandbox-spawner")
+
+    def _start(self):
+        with self._lock:
+            if not self._started:
+                for _ in range(self.size):
+                    self._add_worker()
+                self._started = True
+                atexit.register(_close, weakref.ref(self))
+
+    def _add_worker(self):
+        # Started from one long-lived thread: Linux sends a worker its parent-death signal
+        # when the *thread* that started it ends, and request threads may come and go.
+        worker = self._spawner.submit(_Worker, self.memory_mb).result()
+        self._workers.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker, reason):
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+            self.counts[reason] += 1
+            self.killed = [*self.killed[-9:], worker.pid]
+            self._add_worker()
+
+    def worker_pids(self):
+        """Return the pids of the live workers."""
+        return sorted(w.pid for w in self._workers)
+
+    def store_path(self):
+        """Return the folder of the build the store link points to now."""
+        try:
+            return str(self.link.parent / os.readlink(self.link))
+        except OSError as exc:
+            raise StoreUnavailable(f"no store at {self.link}: run `kb build` first ({exc})") from None
+
+    def run(self, text, *, substitutions=None, default_graph=None, named_graphs=None, union=True,
+            timeout=None, row_limit=None, cancelled=None):
+        """Run one query in a worker; return an Answer or raise the KB error that fits."""
+        self._start()
+        timeout = self.timeout if timeout is None else float(timeout)
+        job = Job(store=self.store_path(), text=text,
+                  row_limit=self.row_limit if row_limit is None else int(row_limit),
+                  substitutions={k: wire_term(v) for k, v in (substitutions or {}).items()},
+                  default_graph=None if default_graph is None else tuple(default_graph),
+                  named_graphs=None if named_graphs is None else tuple(named_graphs), union=union)
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=max(timeout, 0.001))
+        except queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for the whole time limit ({timeout:g} s); "
+                               "try again shortly") from None
+        with self._lock:
+            self.counts["queries"] += 1
+        status, payload = self._wait(worker, job, deadline, timeout, cancelled)
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QuerySyntaxError(syntax_message(payload))
+        if status == "memory":
+            raise QueryStopped(f"the query was stopped: {payload}")
+        raise QueryFailed(f"the query failed while it ran: {payload}")
+
+    def _wait(self, worker, job, deadline, timeout, cancelled):
+        """Send the job and wait for its answer; kill the worker on time-out or disconnect."""
+        try:
+            worker.conn.send(job)
+            while not worker.conn.poll(max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    self._replace(worker, "timeouts")
+                    raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s and was "
+                                       "stopped; add a LIMIT, or narrow its patterns")
+                if cancelled is not None and cancelled():
+                    self._replace(worker, "abandoned")
+                    raise ClientGone("the client disconnected; the query was stopped")
+            result = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.wait(timeout=5)
+            self._replace(worker, "crashes")
+            error = QueryFailed if code == -signal.SIGSEGV else QueryStopped
+            raise error(crash_message(code)) from None
+        self._idle.put(worker)
+        return result
+
+    def close(self):
+        """Stop every worker."""
+        with self._lock:
+            for worker in list(self._workers):
+                worker.kill()
+            self._workers.clear()
+            self._idle = queue.Queue()
+            self._started = False
+
+
+class DirectRunner:
+    """Run queries on a store that enforces its own time limit (a remote server), with the row cap."""
+
+    def __init__(self, store, row_limit=10000):
+        self.store = store
+        self.row_limit = int(row_limit)
+
+    def run(self, text, *, substitutions=None, default_graph=None, named_graphs=None, union=True,
+            timeout=None, row_limit=None, cancelled=None):
+        """Run one query in this thread; return an Answer."""
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        graphs = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
+        named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
+        started = time.perf_counter()
+        try:
+            result = self.store.query(text, substitutions=subs, default_graph=graphs, named_graphs=named)
+            answer = _collect(result, self.row_limit if row_limit is None else int(row_limit))
+        except SyntaxError as exc:
+            raise QuerySyntaxError(syntax_message(str(exc))) from None
+        answer.seconds = round(time.perf_counter() - started, 4)
+        return answer
+
+
+def syntax_message(raw):
+    """Turn the parser's 'error at L:C: ...' into a message that names the line and column."""
+    where, sep, rest = raw.partition(": ")
+    if sep and where.startswith("error at ") and ":" in where:
+        line, _, column = where[len("error at "):].partition(":")
+        return f"syntax error at line {line}, column {column}: {rest}"
+    return f"syntax error: {raw}"
+
+
+def crash_message(exitcode):
+    """Explain why a worker died while it ran a query."""
+    if exitcode == -signal.SIGSEGV:
+        return ("the query is too deeply nested or too long for the parser (it overflowed the "
+                "worker's stack); simplify it")
+    return (f"the query stopped the worker that ran it (exit code {exitcode}); it may need more "
+            "memory than a query may use")
+
+
+def _close(ref):
+    sandbox = ref()
+    if sandbox is not None:
+        sandbox.close()
+
+
+if __name__ == "__main__":
+    from kb.sandbox import serve as _serve  # the module's own classes, so answers unpickle
+
+    _serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,119 @@
+"""The public query service: check a query, run it where it can be stopped, describe the service.
+
+The web layer makes one call here per request: ``run`` for a protocol query,
+``run_named`` for a catalogue query, ``description`` for the SPARQL 1.1 Service
+Description and ``void`` for the VoID description of the dataset.
+"""
+
+import pyoxigraph as ox
+
+from . import sparql
+from .namespaces import PREFIXES
+from .sandbox import DirectRunner, Sandbox
+from .store import StoreSpec, open_store
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMAT_IRIS = {  # the W3C format IRIs (http://www.w3.org/ns/formats/) pyoxigraph knows
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+class QueryService:
+    """Runs researchers' queries and catalogue queries under the endpoint's limits."""
+
+    def __init__(self, runner, catalogue, allowlist=(), max_bytes=100_000, max_nesting=100):
+        self.runner = runner
+        self.catalogue = catalogue
+        self.allowlist = tuple(allowlist)
+        self.max_bytes = int(max_bytes)
+        self.max_nesting = int(max_nesting)
+
+    @classmethod
+    def from_settings(cls, values, catalogue):
+        """Build the service the settings describe; an embedded store gets the worker sandbox."""
+        spec = StoreSpec.parse(values["STORE"])
+        if spec.kind == "oxigraph":
+            runner = Sandbox(spec.location, workers=values["QUERY_WORKERS"],
+                             timeout=values["QUERY_TIMEOUT"], row_limit=values["ROW_LIMIT"],
+                             memory_mb=values["QUERY_MEMORY_MB"])
+        else:  # a remote server enforces its own limits; we still cap rows and check the text
+            runner = DirectRunner(open_store(values["STORE"]), row_limit=values["ROW_LIMIT"])
+        return cls(runner, catalogue, allowlist=str(values["SERVICE_ALLOWLIST"] or "").split(),
+                   max_bytes=values["MAX_QUERY_BYTES"], max_nesting=values["MAX_QUERY_NESTING"])
+
+    @property
+    def row_limit(self):
+        return self.runner.row_limit
+
+    @property
+    def timeout(self):
+        return getattr(self.runner, "timeout", None)
+
+    def check(self, operation):
+        """Read the query's text before any parser does; return its Shape or raise."""
+        return sparql.check_query(operation.query, self.allowlist, self.max_nesting)
+
+    def run(self, operation, shape=None, cancelled=None):
+        """Run a protocol query on the dataset the protocol or the query names (else the union)."""
+        shape = shape or self.check(operation)
+        if operation.dataset_given:  # the protocol's dataset replaces the query's own
+            return self.runner.run(operation.query, default_graph=operation.default_graphs,
+                                   named_graphs=operation.named_graphs, union=False,
+                                   cancelled=cancelled)
+        return self.runner.run(operation.query, union=not shape.has_dataset, cancelled=cancelled)
+
+    def run_named(self, query, params, cancelled=None):
+        """Run a catalogue query with its parameters bound (never pasted into the text)."""
+        substitutions = {var.value: term for var, term in query.bindings(params).items()}
+        return self.runner.run(query.text, substitutions=substitutions, cancelled=cancelled)
+
+    def void(self, dataset, endpoint):
+        """Return the VoID description of the dataset (queries/void-description.rq) as triples."""
+        query = self.catalogue.get("void-description")
+        answer = self.run_named(query, {"dataset": dataset, "endpoint": endpoint})
+        return sparql.triples_of(answer)
+
+    def description(self, endpoint, dataset):
+        """Return the SPARQL 1.1 Service Description of the endpoint, with the dataset's VoID."""
+        service, sd = ox.NamedNode(endpoint), _ns(SD)
+        limits = (f"Read-only. The default graph is the union of all named graphs. A query may be "
+                  f"{self.max_bytes} bytes, nest {self.max_nesting} brackets deep"
+                  + (f" and run {self.timeout:g} s" if self.timeout else "")
+                  + f"; answers stop at {self.row_limit} rows (the X-Truncated header says when). "
+                  "SERVICE is refused unless the endpoint is on the allow-list.")
+        triples = [(service, RDF_TYPE, sd("Service")), (service, sd("endpoint"), service),
+                   (service, sd("supportedLanguage"), sd("SPARQL11Query")),
+                   (service, sd("feature"), sd("UnionDefaultGraph")),
+                   (service, sd("defaultEntailmentRegime"),
+                    ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+                   (service, ox.NamedNode(PREFIXES["rdfs"] + "comment"), ox.Literal(limits)),
+                   (service, sd("defaultDataset"), ox.NamedNode(dataset))]
+        if self.allowlist:
+            triples.append((service, sd("feature"), sd("BasicFederatedQuery")))
+        triples += [(service, sd("resultFormat"), ox.NamedNode(FORMAT_IRIS[f.name].iri))
+                    for f in (*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS)]
+        return [ox.Triple(*t) for t in triples] + self.void(dataset, endpoint)
+
+    def close(self):
+        """Stop the workers, if any."""
+        close = getattr(self.runner, "close", None)
+        if close:
+            close()
+
+
+def _ns(base):
+    return lambda local: ox.NamedNode(base + local)
+
+
+def write_description(triples, fmt):
+    """Serialize a description, grouped by subject, with the sd: and void: prefixes."""
+    ordered = sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject),
+                                             str(t.predicate), str(t.object)))
+    prefixes = DESCRIPTION_PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None
+    return ox.serialize(ordered, format=FORMAT_IRIS[fmt.name], prefixes=prefixes)

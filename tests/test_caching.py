@@ -1,0 +1,42 @@
+"""Conditional GET: an unchanged page is a 304 until the store is rebuilt."""
+
+import pytest
+
+from webapp import create_app
+
+from .conftest import build_store
+
+
+@pytest.mark.parametrize("path", ["/", "/conditions/fibromyalgia", "/conditions/fibromyalgia.json",
+                                  "/search?q=crps"])
+def test_a_page_revalidates_with_its_etag(client, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_the_etag_differs_by_representation_and_url(client):
+    html = client.get("/conditions/crps").headers["ETag"]
+    json = client.get("/conditions/crps", headers={"Accept": "application/json"}).headers["ETag"]
+    other = client.get("/conditions/fibromyalgia").headers["ETag"]
+    assert len({html, json, other}) == 3
+    assert client.get("/conditions/crps", headers={"If-None-Match": json,
+                                                   "Accept": "text/html"}).status_code == 200
+
+
+def test_a_rebuild_changes_every_etag(tmp_path):
+    spec = build_store(tmp_path)
+    client = create_app({"TESTING": True, "STORE": spec}).test_client()
+    etag = client.get("/").headers["ETag"]
+    build_store(tmp_path)
+    response = client.get("/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+
+
+def test_the_sparql_endpoint_is_not_cached(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert "ETag" not in response.headers

@@ -1,0 +1,65 @@
+"""Page data for query answers: tables whose cells link to the KB's pages, and download links."""
+
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from kb import sparql
+from kb.namespaces import PREFIXES
+
+from . import links
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def curie(iri):
+    """Write an IRI with the longest known prefix, or return it unchanged."""
+    matches = [(len(ns), p) for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)]
+    if not matches:
+        return iri
+    length, prefix = max(matches)
+    return f"{prefix}:{iri[length:]}"
+
+
+def cell(term):
+    """Return one table cell: its text, and a link for an IRI (the KB's own page when it has one)."""
+    if term is None:
+        return {"kind": "unbound", "text": ""}
+    if isinstance(term, ox.NamedNode):
+        return {"kind": "iri", "text": curie(term.value), "href": links.page_url(term.value) or term.value,
+                "iri": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"kind": "bnode", "text": f"_:{term.value}"}
+    if isinstance(term, ox.Literal):
+        note = term.language or ("" if term.datatype.value == XSD_STRING else curie(term.datatype.value))
+        return {"kind": "literal", "text": term.value, "note": note}
+    return {"kind": "other", "text": str(term)}
+
+
+def download_links(text, form):
+    """Return (label, href) for the answer of a query in every format offered for its form."""
+    return [(fmt.label, "/sparql?" + urlencode({"query": text, "format": fmt.name}), fmt.name)
+            for fmt in sparql.formats_for(form)]
+
+
+def table(answer):
+    """Return the page data of an Answer: columns and rows of cells (or a boolean), with counts."""
+    data = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds}
+    if answer.form == "ASK":
+        return {**data, "boolean": answer.boolean, "columns": [], "rows": [], "count": 1}
+    if answer.form == "SELECT":
+        terms = sparql.rows_of(answer).terms
+        return {**data, "columns": list(answer.columns), "count": len(terms),
+                "rows": [[cell(t) for t in row] for row in terms]}
+    triples = sparql.triples_of(answer)
+    return {**data, "columns": ["subject", "predicate", "object"], "count": len(triples),
+            "rows": [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples]}
+
+
+def plain(answer):
+    """Return an Answer as plain JSON values: rows of dicts, a boolean, or triples as N-Triples lines."""
+    if answer.form == "ASK":
+        return {"boolean": answer.boolean}
+    if answer.form == "SELECT":
+        return {"columns": list(answer.columns), "rows": sparql.rows_of(answer).rows}
+    return {"triples": [f"{t} ." for t in sparql.triples_of(answer)]}

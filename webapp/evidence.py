@@ -1,0 +1,171 @@
+"""Shape named-query rows into what the pages show: claim cards, study cards, summaries.
+
+Nothing here builds SPARQL: each function calls named queries through ``kb`` and turns
+their rows into plain dicts, the same for the HTML page and its JSON twin.
+"""
+
+import re
+
+from kb.namespaces import EV
+
+from . import links
+
+VERDICTS = [("exact", "exact"), ("rounded", "rounded"), ("overstated", "overstated"),
+            ("mismatch", "mismatch"), ("not_assessable", "not assessable")]
+UNVERIFIED_NOTE = "Not verified — identifiers could not be checked against PubMed"
+
+
+def lines(value):
+    """Split a GROUP_CONCAT column (newline-separated) into a sorted list."""
+    return sorted(v for v in (value or "").split("\n") if v)
+
+
+def words(value):
+    """Split a space-separated column of IRIs into a list."""
+    return [v for v in (value or "").split() if v]
+
+
+def key_of(iri):
+    """Return a CSS-friendly key of an ontology term: ev:NotAssessable -> not-assessable."""
+    local = str(iri or "").removeprefix(str(EV))
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", local).lower()
+
+
+def plural(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def ref(iri, label, **extra):
+    """Return a link to a KB resource: its IRI, label and page."""
+    return {"iri": iri, "label": label, "page": links.page_url(iri), **extra}
+
+
+def study_card(row):
+    """Return a study as the pages show it, from a row of study.rq or claim-citations.rq."""
+    pmid, doi, pmcid = row.get("pmid"), row.get("doi"), row.get("pmcid")
+    verified = key_of(row["status"]) == "verified"
+    return {
+        "iri": row["study"], "page": links.page_url(row["study"]), "title": row["title"],
+        "first_author": row.get("first_author"), "journal": row.get("journal"),
+        "year": row.get("year"), "sample_size": row.get("sample_size"),
+        "population": row.get("population"), "animal": row.get("animal"),
+        "design": ref(row["design"], row["design_label"], level=row["level"]),
+        "verified": verified, "status": row["status_label"],
+        "verification_note": None if verified else UNVERIFIED_NOTE,
+        "pmid": pmid, "doi": doi, "pmcid": pmcid,
+        "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
+        "doi_url": f"https://doi.org/{doi}" if doi else None,
+        "pmc_url": f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/" if pmcid else None,
+        "reported_outcomes": lines(row.get("reported_outcomes")),
+    }
+
+
+def citation(row):
+    """Return one citation of a claim: its direction and the study it points to."""
+    return {"direction": row["direction_label"], "direction_key": key_of(row["direction"]),
+            "identification": row.get("identification"), "study": study_card(row)}
+
+
+def claim_card(row, citations):
+    """Return a claim as the pages show it: quote, statement, outcome, studies, verdict."""
+    return {
+        "iri": row["claim"], "slug": links.slug_of(row["claim"]), "page": links.page_url(row["claim"]),
+        "statement": row["statement"], "topics": lines(row["topics"]),
+        "quote": {"text": row["quote"], "start": row["start"], "end": row["end"]},
+        "source": ref(row["source"], row["source_title"]),
+        "condition": ref(row["condition"], row["condition_label"]),
+        "route": ref(row["route"], row["route_label"]),
+        "interventions": lines(row["interventions"]),
+        "asserted_design": ref(row["asserted_design"], row["asserted_design_label"]),
+        "stated_outcomes": lines(row["stated_outcomes"]),
+        "no_source": bool(row["no_source"]),
+        "citations": citations,
+        "fidelity": {"verdict": row["verdict_label"], "key": key_of(row["verdict"]),
+                     "reason": row["reason"], "discrepancies": lines(row["discrepancies"]),
+                     "assessed_by": lines(row["assessed_by"])},
+    }
+
+
+def claim_cards(kb, page=None, **scope):
+    """Return the claims in scope (claim=, condition=, source= IRIs) in reading order,
+    or one page=(limit, offset) of them."""
+    rows = kb.rows("claims", page=page, **scope)
+    shown = {row["claim"] for row in rows}
+    cited = {}
+    for row in kb.rows("claim-citations", **scope):
+        if row["claim"] in shown:
+            cited.setdefault(row["claim"], []).append(citation(row))
+    return [claim_card(row, cited.get(row["claim"], [])) for row in rows]
+
+
+def cites_design(card, design_slug):
+    """True when a claim cites a study of the design (or, for 'none', cites no study)."""
+    if design_slug == "none":
+        return not card["citations"]
+    return any(links.slug_of(c["study"]["design"]["iri"]) == design_slug for c in card["citations"])
+
+
+def fidelity_counts(row):
+    """Return the non-zero verdict counts of an overview or source row, strongest first."""
+    return [{"key": key.replace("_", "-"), "label": label, "count": row[key]}
+            for key, label in VERDICTS if row.get(key)]
+
+
+def condition_summary(row):
+    """Return a condition's overview row with its one-line summary."""
+    if not row["claims"]:
+        text = "Named only, no claim of its own"
+    else:
+        parts = [plural(row["claims"], "claim")]
+        if row["strongest_design"]:
+            size = f", n={row['strongest_n']}" if row["strongest_n"] else ""
+            parts.append(f"strongest evidence: {row['strongest_design_label']} "
+                         f"(CEBM level {row['strongest_level']}){size}")
+        else:
+            parts.append("no supporting study cited")
+        parts += [f"{c['count']} {c['label']}" for c in fidelity_counts(row)]
+        text = " · ".join(parts)
+    return {
+        "iri": row["condition"], "slug": row["slug"], "label": row["label"],
+        "page": links.page_url(row["condition"]), "claims": row["claims"],
+        "supporting_studies": row["studies"],
+        "group": ref(row["group"], row["group_label"]),
+        "strongest": (ref(row["strongest_design"], row["strongest_design_label"],
+                          level=row["strongest_level"], sample_size=row["strongest_n"])
+                      if row["strongest_design"] else None),
+        "fidelity": fidelity_counts(row), "summary": text,
+    }
+
+
+def condition_groups(kb):
+    """Return every condition with its summary, grouped as the article groups them."""
+    groups = []
+    for row in kb.rows("conditions-overview"):
+        if not groups or groups[-1]["iri"] != row["group"]:
+            groups.append({**ref(row["group"], row["group_label"]), "slug": links.slug_of(row["group"]),
+                           "conditions": []})
+        groups[-1]["conditions"].append(condition_summary(row))
+    return groups
+
+
+def source_entry(row):
+    """Return a source document with its fidelity counts."""
+    return {"iri": row["source"], "page": links.page_url(row["source"]), "title": row["title"],
+            "creator": row["creator"], "date": row["date"], "publisher": row["publisher"],
+            "url": row["url"], "description": row["description"], "local_copy": row["local_copy"],
+            "sha256": row["sha256"], "claims": row["claims"], "fidelity": fidelity_counts(row)}
+
+
+def study_entry(row):
+    """Return a study as a row of a list: title, design, size, year, PMID, status, claims."""
+    card = study_card({**row, "reported_outcomes": None})
+    return {**card, "claims": row["claims"]}
+
+
+def design_entry(row):
+    """Return a study design with its level of evidence and how often it is used."""
+    return {"iri": row["design"], "slug": row["slug"], "page": links.page_url(row["design"]),
+            "label": row["label"], "alt_labels": lines(row["alt_labels"]),
+            "definition": row["definition"], "level": row["level"], "rank": row["rank"],
+            "eco": row["eco"], "matches": words(row["matches"]), "studies": row["studies"],
+            "asserted_by": row["asserted_by"]}

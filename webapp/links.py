@@ -1,0 +1,72 @@
+"""Where the KB's IRIs live in the app: each kind of resource has a page and an RDF address."""
+
+import re
+from urllib.parse import quote
+
+from flask import abort
+
+from kb.namespaces import ID
+
+# The page folder of each kind of IRI the KB mints (https://w3id.org/ketamine-kb/id/KIND/SLUG).
+PAGE_FOLDERS = {
+    "condition": "conditions",
+    "claim": "claims",
+    "study": "studies",
+    "design": "designs",
+    "source": "sources",
+    "route": "routes",
+    "intervention": "interventions",
+    "condition-group": "groups",
+}
+SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
+
+
+def is_slug(text):
+    """True for text that can be the last part of a KB IRI."""
+    return bool(SLUG_RE.match(text or ""))
+
+
+def mint(kind, slug):
+    """Return the IRI of a resource from its kind and slug."""
+    return f"{ID}{kind}/{slug}"
+
+
+def parse(iri):
+    """Return (kind, slug) of an IRI the KB mints, or None for any other IRI."""
+    if not iri or not str(iri).startswith(str(ID)):
+        return None
+    kind, sep, slug = str(iri)[len(str(ID)):].partition("/")
+    if not sep or kind not in PAGE_FOLDERS or not is_slug(slug):
+        return None
+    return kind, slug
+
+
+def slug_of(iri):
+    """Return the slug of a KB IRI, or None."""
+    parsed = parse(iri)
+    return parsed[1] if parsed else None
+
+
+def page_url(iri, suffix=""):
+    """Return the app path of the page about an IRI (suffix ".json" for its twin), or None."""
+    parsed = parse(iri)
+    if not parsed:
+        return None
+    kind, slug = parsed
+    return f"/{PAGE_FOLDERS[kind]}/{quote(slug)}{suffix}"
+
+
+def data_url(iri, ext="ttl"):
+    """Return the app path of an IRI's RDF in one format (ttl, jsonld, nt, rdf), or None."""
+    parsed = parse(iri)
+    if not parsed:
+        return None
+    kind, slug = parsed
+    return f"/id/{kind}/{quote(slug)}.{ext}"
+
+
+def iri_or_404(kind, slug):
+    """Return the IRI of a resource named in a URL, or answer 404 for a malformed slug."""
+    if not is_slug(slug):
+        abort(404)
+    return mint(kind, slug)

@@ -1,0 +1,45 @@
+"""Pages of a long list: ?page=N, 50 items a page."""
+
+import math
+from urllib.parse import urlencode
+
+from flask import request
+
+from kb.errors import InvalidParameter
+
+PAGE_SIZE = 50
+
+
+def page_number():
+    """Return the page the URL asks for (1 when it asks for none)."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidParameter(f"parameter page: {raw!r} is not a page number (1, 2, 3 ...)")
+    return int(raw)
+
+
+def limits(number):
+    """Return (limit, offset) of a page, for kb.rows(..., page=...)."""
+    return PAGE_SIZE, (number - 1) * PAGE_SIZE
+
+
+def window(items, number):
+    """Return one page of a list already in memory."""
+    limit, offset = limits(number)
+    return items[offset:offset + limit]
+
+
+def info(number, total):
+    """Return what the page shows about paging: where it is, and links to the pages around it."""
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if number > pages:
+        raise InvalidParameter(f"parameter page: there are only {pages} page(s)")
+
+    def url(n):
+        return request.path + "?" + urlencode({**request.args.to_dict(), "page": n})
+
+    first = (number - 1) * PAGE_SIZE + 1 if total else 0
+    return {"page": number, "pages": pages, "size": PAGE_SIZE, "total": total, "first": first,
+            "last": min(total, number * PAGE_SIZE),
+            "previous": url(number - 1) if number > 1 else None,
+            "next": url(number + 1) if number < pages else None}

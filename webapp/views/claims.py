@@ -1,0 +1,28 @@
+"""Claim pages: one claim with its quote, studies and verdict; and every claim in reading order."""
+
+from flask import Blueprint, abort
+
+from .. import evidence, links
+from ..kbconn import get_kb
+from ..render import page
+
+bp = Blueprint("claims", __name__)
+
+
+@bp.get("/claims")
+@bp.get("/claims.json")
+def all_claims():
+    """List every claim of every source in reading order, each with its verdict."""
+    claims = evidence.claim_cards(get_kb())
+    return page("claims.html", {"claims": claims}, title="Every claim, in reading order")
+
+
+@bp.get("/claims/<slug>")
+@bp.get("/claims/<slug>.json")
+def claim(slug):
+    """Show one claim: its quote, what it says, the studies it cites and its verdict."""
+    iri = links.iri_or_404("claim", slug)
+    cards = evidence.claim_cards(get_kb(), claim=iri) or abort(404)
+    card = cards[0]
+    title = f"Claim: {card['statement']}"
+    return page("claim.html", {"claim": card}, title=title, resource=iri)

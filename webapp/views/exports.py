@@ -1,0 +1,66 @@
+"""The audit page, and the exports researchers cite with: per study, per claim and for the whole KB."""
+
+from flask import Blueprint, Response, abort, request
+
+from kb import audit as auditing
+from kb import exports
+
+from .. import links
+from ..kbconn import get_kb
+from ..render import page
+
+bp = Blueprint("exports", __name__)
+
+# URL extension of a study -> (kb.exports format, media type)
+STUDY_FORMATS = {"bib": ("bibtex", "application/x-bibtex"),
+                 "ris": ("ris", "application/x-research-info-systems"),
+                 "csl.json": ("csljson", "application/vnd.citationstyles.csl+json")}
+
+
+def attachment(data, media_type, filename):
+    """Return bytes as a file download."""
+    response = Response(data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/audit")
+@bp.get("/audit.json")
+def audit():
+    """Show the audit of the article's claims (of one source with ?source=SLUG)."""
+    report = auditing.build(get_kb(), request.args.get("source") or None)
+    return page("audit.html", {"audit": report}, title="Audit of the article's claims",
+                view={"csv_href": request.full_path.replace("/audit", "/audit.csv", 1).rstrip("?")})
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    """Send the audit as CSV, one row per finding."""
+    report = auditing.build(get_kb(), request.args.get("source") or None)
+    return Response(auditing.render_csv(report), mimetype="text/csv")
+
+
+@bp.get("/studies/<slug>.bib", defaults={"ext": "bib"})
+@bp.get("/studies/<slug>.ris", defaults={"ext": "ris"})
+@bp.get("/studies/<slug>.csl.json", defaults={"ext": "csl.json"})
+def study_citation(slug, ext):
+    """Send one study as BibTeX, RIS or CSL-JSON, named by its slug."""
+    fmt, media_type = STUDY_FORMATS[ext]
+    data = exports.study_export(get_kb(), fmt, links.iri_or_404("study", slug)) or abort(404)
+    return attachment(data, media_type, f"{slug}.{ext}")
+
+
+@bp.get("/claims/<slug>.nanopub.trig")
+def claim_nanopub(slug):
+    """Send one claim as a nanopublication in TriG."""
+    kb = get_kb()
+    iri = links.iri_or_404("claim", slug)
+    kb.first("claims", claim=iri) or abort(404)
+    return attachment(exports.nanopubs(kb, claim=iri), "application/trig", f"{slug}.nanopub.trig")
+
+
+@bp.get("/download/<any(" + ", ".join(f"'{name}'" for name in exports.BY_FILE) + "):name>")
+def download_export(name):
+    """Send one export of the whole KB (studies.bib, nanopubs.trig, claims.csv ...)."""
+    fmt = exports.BY_FILE[name]
+    return attachment(exports.export(get_kb(), fmt), exports.EXPORTS[fmt][1], name)

@@ -1,0 +1,28 @@
+"""Source pages: each article with its claims in reading order and its fidelity counts."""
+
+from flask import Blueprint, abort
+
+from .. import evidence, links
+from ..kbconn import get_kb
+from ..render import page
+
+bp = Blueprint("sources", __name__)
+
+
+@bp.get("/sources")
+@bp.get("/sources.json")
+def all_sources():
+    """List the source documents with their fidelity counts."""
+    sources = [evidence.source_entry(r) for r in get_kb().rows("source")]
+    return page("sources.html", {"sources": sources}, title="Source documents")
+
+
+@bp.get("/sources/<slug>")
+@bp.get("/sources/<slug>.json")
+def source(slug):
+    """Show an article's claims in reading order, each marked with its verdict."""
+    kb = get_kb()
+    iri = links.iri_or_404("source", slug)
+    row = kb.first("source", source=iri) or abort(404)
+    data = {"source": evidence.source_entry(row), "claims": evidence.claim_cards(kb, source=iri)}
+    return page("source.html", data, title=f"Source: {row['title']}", resource=iri)

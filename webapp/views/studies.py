@@ -1,0 +1,59 @@
+"""Study and design pages: a study with every claim citing it; a design with its studies."""
+
+from flask import Blueprint, abort
+
+from .. import evidence, links
+from ..kbconn import get_kb
+from ..render import page
+
+bp = Blueprint("studies", __name__)
+
+
+def citing_claim(row):
+    """Return a claim as it appears on a study's page: what it says and how it cites the study."""
+    return {"iri": row["claim"], "page": links.page_url(row["claim"]), "statement": row["statement"],
+            "quote": row["quote"], "condition": evidence.ref(row["condition"], row["condition_label"]),
+            "direction": row["direction_label"], "direction_key": evidence.key_of(row["direction"]),
+            "verdict": row["verdict_label"], "verdict_key": evidence.key_of(row["verdict"]),
+            "reason": row["reason"]}
+
+
+@bp.get("/studies")
+@bp.get("/studies.json")
+def all_studies():
+    """List every study with its design, level, size, year, PMID and verification status."""
+    studies = [evidence.study_entry(r) for r in get_kb().rows("studies-by-design")]
+    return page("studies.html", {"studies": studies}, title="Studies the claims rest on")
+
+
+@bp.get("/studies/<slug>")
+@bp.get("/studies/<slug>.json")
+def study(slug):
+    """Show a study, how it was verified, what it reported and every claim citing it."""
+    kb = get_kb()
+    iri = links.iri_or_404("study", slug)
+    row = kb.first("study", study=iri) or abort(404)
+    data = {"study": {**evidence.study_card(row), "notes": evidence.lines(row["notes"])},
+            "verifications": kb.rows("study-verifications", study=iri),
+            "claims": [citing_claim(r) for r in kb.rows("claims-citing-study", study=iri)]}
+    return page("study.html", data, title=f"Study: {row['title']}", resource=iri)
+
+
+@bp.get("/designs")
+@bp.get("/designs.json")
+def all_designs():
+    """List the study designs with their Oxford CEBM 2011 levels of evidence."""
+    designs = [evidence.design_entry(r) for r in get_kb().rows("design")]
+    return page("designs.html", {"designs": designs}, title="Study designs and levels of evidence")
+
+
+@bp.get("/designs/<slug>")
+@bp.get("/designs/<slug>.json")
+def design(slug):
+    """Show a study design, its level of evidence and the studies of that design."""
+    kb = get_kb()
+    iri = links.iri_or_404("design", slug)
+    row = kb.first("design", design=iri) or abort(404)
+    studies = [evidence.study_entry(r) for r in kb.rows("studies-by-design", design=iri)]
+    data = {"design": evidence.design_entry(row), "studies": studies}
+    return page("design.html", data, title=f"Design: {row['label']}", resource=iri)
