@@ -56,6 +56,7 @@ SAMPLES = {
     "level": "4",
     "limit": "50",
     "offset": "0",
+    "page": "1",
 }
 SPARQL = (
     "PREFIX ev: <https://w3id.org/ketamine-kb/ontology#> SELECT ?claim ?statement WHERE { "
@@ -197,7 +198,7 @@ def load(url, seconds=10.0, clients=CLIENTS, method="GET", requester=None, **kwa
 
 
 PAGE_CONDITION = "cond:fibromyalgia"
-PAGE_QUERIES = ["condition", "claims-for-condition", "conditions-overview"]
+PAGE_QUERIES = ["condition", "conditions-overview", "claims", "claim-citations"]
 
 
 def bound(name, **params):
@@ -267,7 +268,9 @@ def bench_http(spec, seconds):
         rows["condition page (HTML)"] = load(page, seconds)
         rows["condition page (.json)"] = load(page + ".json", seconds)
         rows["native: the page's own queries"] = load_sequence(
-            "http://127.0.0.1:5602/query", [bound(n, condition=PAGE_CONDITION) for n in PAGE_QUERIES], seconds
+            "http://127.0.0.1:5602/query",
+            [bound(n, condition=PAGE_CONDITION, page="1") for n in PAGE_QUERIES],
+            seconds,
         )
         rows["/sparql (kb)"] = load(
             "http://127.0.0.1:5601/sparql",

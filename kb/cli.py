@@ -159,8 +159,10 @@ def serve(host, port, store, dev):
     else:
         import waitress
 
+        # channel_request_lookahead lets waitress notice a client that gave up, so the
+        # SPARQL endpoint can kill the query it was waiting for.
         waitress.serve(app, host=host, port=port, threads=int(values["THREADS"]),
-                       ident="kb", clear_untrusted_proxy_headers=True)
+                       ident="kb", clear_untrusted_proxy_headers=True, channel_request_lookahead=1)
 
 
 from . import cli_extra  # noqa: E402  (last: it uses the helpers above)

@@ -32,28 +32,18 @@ class KnowledgeBase:
         query = self.catalogue.get(name)
         return self.run(query, params)
 
-    def run(self, query, params=None, page=None):
-        """Run a NamedQuery; return Rows, a bool (ASK) or a list of triples (CONSTRUCT).
-
-        page=(limit, offset) pages a SELECT: the two integers are appended as its solution
-        modifiers, so a long list is cut by the store, not after it.
-        """
-        text = query.text
-        if page is not None:
-            limit, offset = (int(n) for n in page)
-            if limit < 1 or offset < 0:
-                raise InvalidParameter(f"page ({limit}, {offset}): limit must be > 0 and offset >= 0")
-            text = f"{text}\nLIMIT {limit} OFFSET {offset}"
-        answer = self.store.query(text, substitutions=query.bindings(params or {}))
+    def run(self, query, params=None):
+        """Run a NamedQuery; return Rows, a bool (ASK) or a list of triples (CONSTRUCT)."""
+        answer = self.store.query(query.text, substitutions=query.bindings(params or {}))
         if isinstance(answer, ox.QuerySolutions):
             return rows_from(answer, limit=self.row_limit)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
         return list(answer)
 
-    def rows(self, name, page=None, **params):
-        """Return the rows (plain dicts) of a named SELECT query, or one page of them."""
-        return self.run(self.catalogue.get(name), params, page=page).rows
+    def rows(self, name, **params):
+        """Return the rows (plain dicts) of a named SELECT query."""
+        return self.run_query(name, **params).rows
 
     def first(self, name, **params):
         """Return the first row of a named SELECT query, or None."""

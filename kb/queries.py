@@ -37,7 +37,7 @@ class Param:
 
     def bind(self, raw):
         """Return the RDF term for a raw string value, or raise InvalidParameter."""
-        raw = raw.strip()
+        raw = str(raw).strip()
         if self.kind == "iri":
             return ox.NamedNode(expand_iri(raw, self.name))
         if self.kind == "integer":

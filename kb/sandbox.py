@@ -12,7 +12,6 @@ never streams a half-made answer.
 import atexit
 import os
 import queue
-import resource
 import signal
 import socket
 import subprocess
@@ -21,13 +20,16 @@ import threading
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import KBError, QueryTimeout, StoreUnavailable
+from .sandbox_worker import Answer, Job, collect, wire_term
+
+__all__ = ["Answer", "ClientGone", "DirectRunner", "QueryFailed", "QueryStopped", "QuerySyntaxError",
+           "Sandbox"]
 
 POLL_SECONDS = 0.2  # how often a waiting request checks whether its client has gone
 
@@ -56,133 +58,8 @@ class ClientGone(KBError):
     status = 499
 
 
-@dataclass(frozen=True)
-class Job:
-    """One query for a worker: the text, its dataset, bound values and row cap."""
-
-    store: str
-    text: str
-    row_limit: int
-    substitutions: dict = field(default_factory=dict)  # name -> (kind, value, datatype, language)
-    default_graph: tuple | None = None  # IRIs; None keeps the query's own dataset or the union
-    named_graphs: tuple | None = None
-    union: bool = True
-
-
-@dataclass
-class Answer:
-    """A query's answer as plain data: SELECT rows, an ASK boolean or CONSTRUCT triples.
-
-    Terms are kept in N-Triples syntax so they cross the process boundary cheaply
-    and go back through pyoxigraph's parsers and writers unchanged.
-    """
-
-    form: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT and DESCRIBE)
-    columns: list = field(default_factory=list)
-    rows: list = field(default_factory=list)  # SELECT: lists of terms or None; GRAPH: triple lines
-    boolean: bool | None = None
-    truncated: bool = False
-    seconds: float = 0.0
-
-
-def wire_term(term):
-    """Return a picklable tuple for an RDF term given as a substitution."""
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value, None, None)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode", term.value, None, None)
-    return ("literal", term.value, term.datatype.value, term.language)
-
-
-def _term(wire):
-    kind, value, datatype, language = wire
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype))
-
-
-def _query_kwargs(job):
-    kwargs = {"substitutions": {ox.Variable(k): _term(v) for k, v in job.substitutions.items()} or None}
-    if job.default_graph is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif job.union:
-        kwargs["use_default_graph_as_union"] = True
-    return kwargs
-
-
-def _collect(result, limit):
-    """Read an answer up to the row cap; stopping the iterator stops the work."""
-    if isinstance(result, ox.QueryBoolean):
-        return Answer("ASK", boolean=bool(result))
-    rows, truncated = [], False
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        for solution in result:
-            if len(rows) >= limit:
-                truncated = True
-                break
-            rows.append([None if solution[c] is None else str(solution[c]) for c in columns])
-        return Answer("SELECT", columns=columns, rows=rows, truncated=truncated)
-    for triple in result:
-        if len(rows) >= limit:
-            truncated = True
-            break
-        rows.append(str(triple))
-    return Answer("GRAPH", rows=rows, truncated=truncated)
-
-
-def _execute(job, stores):
-    started = time.perf_counter()
-    try:
-        if job.store not in stores:
-            stores.clear()  # a new build: let the old one go
-            stores[job.store] = ox.Store.read_only(job.store)
-        answer = _collect(stores[job.store].query(job.text, **_query_kwargs(job)), job.row_limit)
-    except SyntaxError as exc:
-        return ("syntax", str(exc))
-    except MemoryError:
-        return ("memory", "the query needed more memory than a query may use")
-    # The worker must outlive any error a query raises and report it to the web process.
-    except Exception as exc:  # noqa: BLE001
-        return ("error", str(exc) or type(exc).__name__)
-    answer.seconds = round(time.perf_counter() - started, 4)
-    return ("ok", answer)
-
-
-def _die_with_parent():
-    """Ask Linux to kill this worker if the web process dies, so no query outlives it."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def serve(fd, memory_mb):
-    """Serve jobs from the socket until it closes; this is the worker process's main loop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us
-    _die_with_parent()
-    if memory_mb:
-        limit = memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn = Connection(fd)
-    stores = {}
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_execute(job, stores))
-
-
 class _Worker:
-    """One worker process (``python -m kb.sandbox``) and the web process's end of its socket."""
+    """One worker process (``python -m kb.sandbox_worker``) and the web process's end of its socket."""
 
     def __init__(self, memory_mb):
         ours, theirs = socket.socketpair()
@@ -190,7 +67,7 @@ class _Worker:
             p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kb.sandbox", str(theirs.fileno()), str(memory_mb)],
+                [sys.executable, "-m", "kb.sandbox_worker", str(theirs.fileno()), str(memory_mb)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         self.conn = Connection(ours.detach())
 
@@ -285,6 +162,8 @@ class Sandbox:
             raise QuerySyntaxError(syntax_message(payload))
         if status == "memory":
             raise QueryStopped(f"the query was stopped: {payload}")
+        if status == "store":
+            raise StoreUnavailable(payload)
         raise QueryFailed(f"the query failed while it ran: {payload}")
 
     def _wait(self, worker, job, deadline, timeout, cancelled):
@@ -334,7 +213,7 @@ class DirectRunner:
         started = time.perf_counter()
         try:
             result = self.store.query(text, substitutions=subs, default_graph=graphs, named_graphs=named)
-            answer = _collect(result, self.row_limit if row_limit is None else int(row_limit))
+            answer = collect(result, self.row_limit if row_limit is None else int(row_limit))
         except SyntaxError as exc:
             raise QuerySyntaxError(syntax_message(str(exc))) from None
         answer.seconds = round(time.perf_counter() - started, 4)
@@ -364,8 +243,3 @@ def _close(ref):
     if sandbox is not None:
         sandbox.close()
 
-
-if __name__ == "__main__":
-    from kb.sandbox import serve as _serve  # the module's own classes, so answers unpickle
-
-    _serve(int(sys.argv[1]), int(sys.argv[2]))

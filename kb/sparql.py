@@ -120,7 +120,7 @@ def negotiate(form, accept_header, format_values=()):
             for fmt in offered:
                 if value.strip().lower() in fmt.names:
                     return fmt
-        raise NotAcceptable(f"format {', '.join(format_values)!s} is not offered for {form} answers",
+        raise NotAcceptable(f"format {', '.join(format_values)} is not offered for {form} answers",
                             offered)
     accept = _accept(accept_header)
     if not accept:

@@ -158,6 +158,18 @@ def test_a_construct_answer_is_shown_as_turtle(browser, live_server):
     assert page.locator("#downloads a", has_text="JSON-LD").count() == 1
 
 
+def test_a_made_up_iri_is_never_a_link(browser, live_server):
+    page, _ = open_page(browser, live_server)
+    page.goto(live_server + "/sparql")
+    page.wait_for_selector(".CodeMirror")
+    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue("
+                  "'SELECT ?x WHERE { BIND(IRI(\"javascript:alert(1)\") AS ?x) }')")
+    page.get_by_role("button", name="Run query").click()
+    cell = page.wait_for_selector("#answer-table tbody td")
+    assert cell.inner_text() == "javascript:alert(1)"
+    assert page.locator("#answer-table a").count() == 0
+
+
 def test_without_javascript_the_plain_form_still_works(browser, live_server, conditions):
     page, refused = open_page(browser, live_server, javascript=False)
     page.goto(live_server + "/sparql")

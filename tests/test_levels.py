@@ -71,7 +71,7 @@ def test_every_claim_gets_exactly_one_level(kb):
 
 @pytest.mark.parametrize("claim,level,rule", [
     ("ptsd-rct-rapid", 2, "design-level"),  # an RCT of 41
-    ("fm-sr-short-period", 1, "design-level"),  # a systematic review of 118 patients
+    ("fm-sr-short-period", 3, "design-level"),  # a systematic review of mixed, non-randomized studies
     ("lidocaine-comparison", 3, "small-sample"),  # an RCT of 12: one level down
     ("social-anxiety-reduction", 3, "small-sample"),  # a crossover RCT of 18
     ("sr-2021-anti-allodynic", 5, "animal-evidence"),  # a meta-analysis of animal studies
@@ -136,7 +136,7 @@ def test_validate_runs_the_construct_queries_too(data_copy):
 
 
 @pytest.mark.parametrize("slug,best,studies,participants,strong", [
-    ("fibromyalgia", 1, 3, 148, 0),  # a systematic review of 118, an RCT of 29, a case report of 1
+    ("fibromyalgia", 2, 3, 148, 0),  # an RCT of 29; a systematic review of mixed studies (118); a case report
     ("migraine", 3, 2, 70, 1),  # "it can be safely concluded" on level 3 evidence
     ("chronic-pain", 5, 0, None, 1),  # "superior results" with no study at all
 ])

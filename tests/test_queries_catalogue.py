@@ -425,3 +425,14 @@ def test_a_query_file_names_no_unbound_parameter(client):
             unprojected = [p.name for p in query.params if p.name not in projected]
             assert not unprojected, f"{query.name}: project {unprojected} so they can be bound"
             assert all(re.search(rf"\?{p.name}\b", query.text) for p in query.params), query.name
+
+
+@pytest.mark.parametrize("path", ["/queries/", "/queries/routes-by-condition?condition=cond%3Acrps",
+                                  "/queries/studies-cited-by-several-claims", "/sparql"])
+def test_every_link_on_the_catalogue_and_editor_pages_resolves(path, client):
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    for link in Page(html).internal_links():
+        if link.startswith("/sparql?"):
+            continue  # the editor's example links run queries: test_the_editor_runs_every_catalogue_question
+        response = client.get(link, headers={"Accept": "text/html"})
+        assert response.status_code < 400, f"{path} links to {link}: {response.status_code}"

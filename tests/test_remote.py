@@ -24,7 +24,7 @@ SAMPLES = {
     "source": "src:sunshine-pain-2022-ketamine-infusions", "q": "crps", "resource": "cond:crps",
     "iri": "cond:crps", "concept": "cond:crps",
     "discrepancy": "ev:CertaintyInflated", "verdict": "ev:Overstated",
-    "group": "group:chronic-pain", "level": "4", "limit": "10", "offset": "0",
+    "group": "group:chronic-pain", "level": "4", "limit": "10", "offset": "0", "page": "1",
 }
 
 

@@ -228,7 +228,12 @@ def test_construct_and_describe_answer_in_the_negotiated_rdf_format(
     else:
         crps = "https://w3id.org/ketamine-kb/id/condition/crps"
         described = {t.predicate.value for t in triples if t.subject.value == crps}
-        assert described == {str(p) for p in data["union"].predicates(rdflib.URIRef(crps))}
+        # the curated files' statements, plus what the build derived about it (its evidence summary)
+        store = client.application.extensions["kb"].store.raw()
+        derived = {q.predicate.value for q in store.quads_for_pattern(ox.NamedNode(crps), None, None, None)
+                   if "/graph/derived/" in q.graph_name.value}
+        assert derived
+        assert described == {str(p) for p in data["union"].predicates(rdflib.URIRef(crps))} | derived
 
 
 def test_sparqlwrapper_style_repeated_format_parameters_pick_the_first_offered(client):
@@ -501,3 +506,33 @@ def test_each_request_is_logged_with_status_duration_and_query_hash(client, capl
     lines = [r.getMessage() for r in caplog.records if r.name == "kb.sparql"]
     assert any(" 200 " in line and query_digest(ASK_CRPS) in line and "ms" in line for line in lines)
     assert any(" 400 " in line and query_digest("SELEKT") in line for line in lines)
+
+
+# ------------------------------------------------------------------ the editor page
+
+HOSTILE = ('SELECT ?x ?label WHERE { BIND(IRI("javascript:alert(1)") AS ?x) '
+           'BIND("<script>alert(2)</script>" AS ?label) }')
+
+
+def test_the_editor_never_links_an_iri_a_query_made_up_nor_runs_its_text(client):
+    html = client.get("/sparql", query_string={"query": HOSTILE}, headers={"Accept": BROWSER}) \
+        .get_data(as_text=True)
+    assert 'href="javascript:' not in html
+    assert "<script>alert(2)</script>" not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_the_editor_answer_links_kb_iris_to_their_pages(client):
+    page = client.get("/sparql", query_string={"query": CONDITIONS}, headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'href="/conditions/crps"' in html
+    assert 'download="answer.csv"' in html and "format=csv" in html
+
+
+def test_a_browser_reads_the_descriptions_as_turtle_text(client):
+    for path in ("/.well-known/void", "/sparql?format=turtle"):
+        response = client.get(path, headers={"Accept": BROWSER})
+        assert response.status_code == 200
+        rdflib.Graph().parse(data=response.data, format="turtle")
+    assert client.get("/.well-known/void", headers={"Accept": BROWSER}).mimetype == "text/plain"
+    assert client.get("/sparql?format=turtle", headers={"Accept": BROWSER}).mimetype == "text/turtle"

@@ -21,13 +21,23 @@ def curie(iri):
     return f"{prefix}:{iri[length:]}"
 
 
+def href(iri):
+    """Return where a link to an IRI goes: the KB's own page, the IRI if it is a web address, else None.
+
+    Answers can hold any IRI a query makes up (IRI("javascript:...")), so only http(s) ones link.
+    """
+    page = links.page_url(iri)
+    if page:
+        return page
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
 def cell(term):
     """Return one table cell: its text, and a link for an IRI (the KB's own page when it has one)."""
     if term is None:
         return {"kind": "unbound", "text": ""}
     if isinstance(term, ox.NamedNode):
-        return {"kind": "iri", "text": curie(term.value), "href": links.page_url(term.value) or term.value,
-                "iri": term.value}
+        return {"kind": "iri", "text": curie(term.value), "href": href(term.value), "iri": term.value}
     if isinstance(term, ox.BlankNode):
         return {"kind": "bnode", "text": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
@@ -37,9 +47,9 @@ def cell(term):
 
 
 def download_links(text, form):
-    """Return (label, href) for the answer of a query in every format offered for its form."""
-    return [(fmt.label, "/sparql?" + urlencode({"query": text, "format": fmt.name}), fmt.name)
-            for fmt in sparql.formats_for(form)]
+    """Return (label, href, name, media type) of a query's answer in every format offered for its form."""
+    return [(fmt.label, "/sparql?" + urlencode({"query": text, "format": fmt.name}), fmt.name,
+             fmt.media_type) for fmt in sparql.formats_for(form)]
 
 
 def table(answer):

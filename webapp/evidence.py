@@ -86,15 +86,13 @@ def claim_card(row, citations):
     }
 
 
-def claim_cards(kb, page=None, **scope):
-    """Return the claims in scope (claim=, condition=, source= IRIs) in reading order,
-    or one page=(limit, offset) of them."""
-    rows = kb.rows("claims", page=page, **scope)
-    shown = {row["claim"] for row in rows}
+def claim_cards(kb, **scope):
+    """Return the claims in scope (claim=, condition=, source= IRIs, a condition's page=N)
+    in reading order."""
+    rows = kb.rows("claims", **scope)
     cited = {}
     for row in kb.rows("claim-citations", **scope):
-        if row["claim"] in shown:
-            cited.setdefault(row["claim"], []).append(citation(row))
+        cited.setdefault(row["claim"], []).append(citation(row))
     return [claim_card(row, cited.get(row["claim"], [])) for row in rows]
 
 

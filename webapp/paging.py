@@ -5,9 +5,8 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from kb.derive import PAGE_SIZE  # the build numbers each condition's pages of this size
 from kb.errors import InvalidParameter
-
-PAGE_SIZE = 50
 
 
 def page_number():
@@ -18,15 +17,10 @@ def page_number():
     return int(raw)
 
 
-def limits(number):
-    """Return (limit, offset) of a page, for kb.rows(..., page=...)."""
-    return PAGE_SIZE, (number - 1) * PAGE_SIZE
-
-
 def window(items, number):
     """Return one page of a list already in memory."""
-    limit, offset = limits(number)
-    return items[offset:offset + limit]
+    offset = (number - 1) * PAGE_SIZE
+    return items[offset:offset + PAGE_SIZE]
 
 
 def info(number, total):

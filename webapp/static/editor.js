@@ -84,6 +84,11 @@
     }
     if (term.type === "uri") {
       var page = pageOf(term.value);
+      var web = /^https?:\/\//i.test(term.value);
+      if (!page && !web) { // an IRI a query made up, such as javascript:...: text, never a link
+        td.appendChild(element("span", {"class": "term-other", title: term.value}, shorten(term.value)));
+        return td;
+      }
       var link = element("a", {href: page || term.value, title: term.value}, shorten(term.value));
       if (!page) {
         link.setAttribute("rel", "external nofollow");

@@ -40,7 +40,7 @@ def condition(slug):
         total, claims = len(claims), paging.window(claims, number)
     else:  # a condition with thousands of claims: the store returns one page
         total = overview["claims"]
-        claims = evidence.claim_cards(kb, page=paging.limits(number), condition=iri)
+        claims = evidence.claim_cards(kb, condition=iri, page=number)
     data = {"condition": condition_details(row), "summary": evidence.condition_summary(overview),
             "design_filter": design, "claims": claims, "paging": paging.info(number, total)}
     return page("condition.html", data, title=f"{row['label']}: ketamine evidence", resource=iri)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from kb import sparql
 from kb.errors import InvalidParameter, KBError
@@ -11,9 +11,10 @@ from .. import answers
 from ..errors import error_response
 from ..kbconn import get_kb
 from ..render import page
-from .sparql import client_gone, get_service
+from .sparql import client_gone, get_service, log_request, start_clock
 
 bp = Blueprint("queries", __name__)
+bp.before_request(start_clock)
 ROLES = (("question", "Questions"), ("check", "Data-quality checks (each must return no rows)"),
          ("construct", "Rules that derive triples at build time"))
 TWINS = ("json", "csv")
@@ -45,6 +46,7 @@ def named(name):
     stem, twin = split_twin(name)
     query = get_kb().catalogue.get(stem)
     params = {k: v for k, v in request.args.items() if v.strip()}
+    g.query_digest = sparql.query_digest(query.text + "\n" + urlencode(sorted(params.items())))
     if twin == "csv":
         return csv_twin(query, params)
     missing = [p.name for p in query.params if not p.optional and p.name not in params]
@@ -98,7 +100,7 @@ def twin_error(exc):
 
 
 @bp.after_request
-def _cors(response):
-    """Let pages on any site read the catalogue's answers too."""
+def _cors_and_log(response):
+    """Let pages on any site read the catalogue's answers too, and log each request."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return log_request(response)

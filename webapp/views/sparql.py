@@ -20,6 +20,8 @@ EXTENSION = "sparql"
 EDITOR_PREFIXES = ("ev", "kb", "claim", "study", "cond", "design", "skos", "rdfs", "dcterms", "cito", "bibo")
 EXPOSED = "X-Row-Limit, X-Truncated, X-Query-Seconds"
 PAGES = {f"{ID}{kind}/": f"/{folder}/" for kind, folder in links.PAGE_FOLDERS.items()}  # for editor.js
+DESCRIPTIONS = [("/sparql?format=turtle", "text/turtle", "Service description"),
+                ("/.well-known/void", "text/turtle", "VoID")]
 
 
 @bp.record_once
@@ -32,6 +34,7 @@ def _attach(state):
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
+        log.propagate = False  # waitress gives the root logger a handler later: log each line once
 
 
 def get_service():
@@ -83,6 +86,19 @@ def answer_response(answer, fmt, row_limit):
 
 def editor(operation=None):
     """Render the query editor; with a query, run it and show its answer as a table."""
+    data, status = editor_data(operation)
+    alternates = [(href, media_type, label) for label, href, _, media_type in data["downloads"]]
+    alternates = alternates or DESCRIPTIONS
+    html = render_template("sparql.html", title="SPARQL endpoint", alternates=alternates, **data)
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
+                                         for href, media_type, _ in alternates)
+    return response
+
+
+def editor_data(operation):
+    """Build the editor page's data and status; with a query, its answer or its error."""
     service, status = get_service(), 200
     data = {"query": operation.query if operation else default_query(), "result": None, "error": None,
             "downloads": [], "row_limit": service.row_limit, "timeout": service.timeout,
@@ -92,15 +108,13 @@ def editor(operation=None):
                              "graph": [[f.name, f.label] for f in sparql.GRAPH_FORMATS]}}
     if operation:
         try:
-            answer = service.run(operation)
+            answer = service.run(operation, cancelled=client_gone())
         except KBError as exc:
             data["error"], status = str(exc), exc.status
         else:
             data["result"] = answers.table(answer)
             data["downloads"] = answers.download_links(operation.query, answer.form)
-    html = render_template("sparql.html", title="SPARQL endpoint", **data)
-    return Response(html, status=status, content_type="text/html; charset=utf-8",
-                    headers={"Vary": "Accept"})
+    return data, status
 
 
 def default_query():
@@ -126,21 +140,26 @@ def endpoint_urls():
 
 def description():
     """Return the SPARQL 1.1 Service Description (Turtle, JSON-LD ... by Accept or ?format=)."""
-    fmt = sparql.negotiate("GRAPH", request.headers.get("Accept", ""), request.args.getlist("format"))
     url, dataset = endpoint_urls()
-    body = write_description(get_service().description(url, dataset), fmt)
-    response = Response(body, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return response
+    return describing(get_service().description(url, dataset))
 
 
 @bp.get("/.well-known/void")
 def void():
     """Return the VoID description: counts of triples, classes and properties, example resources."""
-    fmt = sparql.negotiate("GRAPH", request.headers.get("Accept", ""), request.args.getlist("format"))
     url, dataset = endpoint_urls()
-    response = Response(write_description(get_service().void(dataset, url), fmt),
-                        content_type=fmt.content_type)
+    return describing(get_service().void(dataset, url))
+
+
+def describing(triples):
+    """Answer with a description in the negotiated RDF format; a browser reads it as Turtle text."""
+    accept, formats = request.headers.get("Accept", ""), request.args.getlist("format")
+    if sparql.prefers_html(accept) and not formats:
+        fmt, content_type = sparql.GRAPH_FORMATS[0], "text/plain; charset=utf-8"
+    else:
+        fmt = sparql.negotiate("GRAPH", accept, formats)
+        content_type = fmt.content_type
+    response = Response(write_description(triples, fmt), content_type=content_type)
     response.vary.add("Accept")
     return response
 
@@ -169,8 +188,17 @@ def endpoint_error(exc):
 
 
 @bp.before_request
-def _start_clock():
+def start_clock():
+    """Note when the request began, for the log."""
     g.sparql_started = time.perf_counter()
+
+
+def log_request(response):
+    """Log one request: method, path, status, duration and the hash of its query."""
+    seconds = time.perf_counter() - g.get("sparql_started", time.perf_counter())
+    log.info("%s %s %s %.1fms query=%s", request.method, request.path, response.status_code,
+             seconds * 1000, g.get("query_digest", "-"))
+    return response
 
 
 @bp.after_request
@@ -178,7 +206,4 @@ def _cors_and_log(response):
     """Let pages on any site read the answers (YASGUI), and log each request."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
-    seconds = time.perf_counter() - g.get("sparql_started", time.perf_counter())
-    log.info("%s %s %s %.1fms query=%s", request.method, request.path, response.status_code,
-             seconds * 1000, g.get("query_digest", "-"))
-    return response
+    return log_request(response)
