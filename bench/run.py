@@ -57,6 +57,9 @@ SAMPLES = {
     "limit": "50",
     "offset": "0",
     "page": "1",
+    "assertion": "claim:c1",
+    "dataset": "https://example.org/void",
+    "endpoint": "https://example.org/sparql",
 }
 SPARQL = (
     "PREFIX ev: <https://w3id.org/ketamine-kb/ontology#> SELECT ?claim ?statement WHERE { "

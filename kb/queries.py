@@ -109,8 +109,9 @@ def expand_iri(raw, name="iri"):
 
 def query_form(text):
     """Return the form keyword of a SPARQL query, skipping its prologue and comments."""
-    body = re.sub(r"#[^\n]*", "", text)
-    body = re.sub(r"(?is)\b(PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)", "", body)
+    # IRIs and strings first: a '#' inside <...ontology#> is not a comment.
+    body = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", " ", text)
+    body = re.sub(r"#[^\n]*", "", body)
     match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
     return match.group(1).upper() if match else "SELECT"
 

@@ -111,6 +111,11 @@ class RemoteStore:
         body, _ = self._select(text, defaults, named, fmt="json")
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
+    def count(self):
+        """Return the number of triples in the current build's graphs."""
+        rows = list(self.query(COUNT_QUERY, default_graph=[], named_graphs=self.pointer()[1]))
+        return int(rows[0]["n"].value)
+
     def dump(self, fmt, prefixes=None):
         """Serialize the current build's graphs as quads (N-Quads, TriG)."""
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
@@ -183,6 +188,7 @@ ACCEPT = {"json": "application/sparql-results+json", "ntriples": "application/n-
 POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?build ; "
                  f"<{EV}buildGraph> ?graph }}")
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 _STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' + "|" + r"'''(?:[^'\\]|\\.|'(?!''))*'''" + "|"

@@ -1,5 +1,11 @@
 """The store: an on-disk pyoxigraph store, swapped in atomically after each build.
 
+Both backends (this one and kb/remote.py) offer readers the same small interface:
+``query(text, substitutions, default_graph, named_graphs)`` answering SELECT/ASK with
+pyoxigraph solutions and CONSTRUCT/DESCRIBE with triples, ``count()``, ``dump(format)``,
+``build_id`` and ``info()``. Writing goes through ``kb build`` only, which loads every graph
+into a new build and switches readers to it when all of it passed.
+
 ``oxigraph:PATH`` names a symbolic link; each build writes a fresh folder in
 ``PATH.builds/`` and only a build that passed every check moves the link, so a
 reader never sees a half-built store and a failed build leaves the old one.
@@ -92,6 +98,10 @@ class EmbeddedStore:
         if named_graphs is not None:
             kwargs["named_graphs"] = named_graphs
         return self.raw().query(text, **kwargs)
+
+    def count(self):
+        """Return the number of quads in the current build."""
+        return len(self.raw())
 
     def dump(self, fmt, prefixes=None):
         """Serialize every quad of the store in a dataset format (N-Quads, TriG)."""

@@ -1,37 +1,26 @@
 """A clinician in a real browser (Debian's headless Chromium, JavaScript off) against `kb serve`:
 from the home page, search "CRPS", open the condition, follow a study link, read what is shown."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 import requests
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "clinician"
+from .conftest import ROOT, artifacts
+
+ARTIFACTS = ROOT / "test-artifacts" / "clinician"
 UNVERIFIED = "Not verified — identifiers could not be checked against PubMed"
 
-pytestmark = [pytest.mark.browser, pytest.mark.server,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
-def browser_page():
+def browser_page(chromium):
     """A page in headless Chromium with JavaScript turned off: everything must work without it."""
-    from playwright.sync_api import sync_playwright
-
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
-        try:
-            yield context.new_page()
-        finally:
-            browser.close()
+    artifacts("clinician")
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def shoot(page, name):

@@ -4,8 +4,6 @@ from anywhere but the app itself."""
 
 import csv
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -13,17 +11,15 @@ import requests
 
 from kb.namespaces import EV
 
-from .conftest import DATA_DIRS, ROOT
+from .conftest import DATA_DIRS, ROOT, artifacts
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "editor"
 QUERY = ("PREFIX ev: <https://w3id.org/ketamine-kb/ontology#>\n"
          "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
          "SELECT ?condition ?label WHERE { ?condition a ev:Condition ; skos:prefLabel ?label }\n"
          "ORDER BY ?label")
 
-pytestmark = [pytest.mark.browser, pytest.mark.server,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +31,9 @@ def conditions():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(chromium):
+    artifacts("editor")
+    return chromium
 
 
 def open_page(browser, live_server, javascript=True):
