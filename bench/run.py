@@ -102,7 +102,7 @@ def bench_build(data, work):
         f"from kb import build as b\n"
         f"info = b.build('oxigraph:{work / 'kb'}', [{str(data / 'ontology')!r}, {str(data / 'data')!r}], "
         f"{str(ROOT / 'ontology' / 'shapes.ttl')!r}, {str(ROOT / 'queries')!r}, verbose=False, shacl=False)\n"
-        f"R = {{'triples': info['triples']}}\n" + PEAK
+        f"R = {{'triples': info['triples'], 'stages': info['stages']}}\n" + PEAK
     )
     kb_s, kb_mib, built = run_measured(kb_code)
     return {
@@ -113,6 +113,7 @@ def bench_build(data, work):
         "kb_seconds": kb_s,
         "kb_mib": kb_mib,
         "kb_triples": built["triples"],
+        "kb_stages": built["stages"],
         "kb_disk_mib": folder_size(work / "kb.builds") / 2**20,
     }
 
@@ -129,7 +130,7 @@ def bench_shacl(data):
     return {"seconds": result["seconds"], "mib": mib}
 
 
-def timings(fn, budget=3.0, least=5, most=200):
+def timings(fn, budget=2.0, least=3, most=200):
     """Run fn repeatedly within a time budget; return (median ms, p99 ms)."""
     samples, started = [], time.perf_counter()
     while len(samples) < least or (time.perf_counter() - started < budget and len(samples) < most):
@@ -140,7 +141,7 @@ def timings(fn, budget=3.0, least=5, most=200):
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
-def bench_queries(spec, remote_spec=None):
+def bench_queries(spec, remote_spec=None, least=3):
     """Every named question through kb against the same text on raw pyoxigraph."""
     kb = KnowledgeBase(open_store(spec), QUERIES, row_limit=10**9)
     raw = kb.store.raw()
@@ -149,15 +150,18 @@ def bench_queries(spec, remote_spec=None):
     for query in QUERIES.all(role="question"):
         params = {p.name: SAMPLES[p.name] for p in query.params if p.name in SAMPLES}
         subs = query.bindings(params)
-        kb_med, kb_p99 = timings(lambda q=query, p=params: kb.run(q, p))
+        kb_med, kb_p99 = timings(lambda q=query, p=params: kb.run(q, p), least=least)
         raw_med, raw_p99 = timings(
             lambda q=query, s=subs: list(
                 raw.query(q.text, substitutions=s or None, use_default_graph_as_union=True)
-            )
+            ),
+            least=least,
         )
         row = {"query": query.name, "kb_ms": kb_med, "kb_p99": kb_p99, "raw_ms": raw_med, "raw_p99": raw_p99}
         if remote:
-            row["remote_ms"], row["remote_p99"] = timings(lambda q=query, p=params: remote.run(q, p))
+            row["remote_ms"], row["remote_p99"] = timings(
+                lambda q=query, p=params: remote.run(q, p), least=least
+            )
         rows.append(row)
     return rows
 
@@ -322,6 +326,10 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each HTTP load")
     parser.add_argument("--shacl-max", type=int, default=10000, help="largest size to run pyshacl on")
+    parser.add_argument(
+        "--remote-max", type=int, default=100000, help="largest size to load into a remote server"
+    )
+    parser.add_argument("--least", type=int, default=3, help="fewest runs of each named query")
     args = parser.parse_args()
     results = {"machine": machine(), "sizes": {}}
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -336,15 +344,26 @@ def main():
         if size <= args.shacl_max:
             entry["shacl"] = bench_shacl(data)
         spec = f"oxigraph:{work / 'kb'}"
-        remote, remote_spec, entry["remote_build_seconds"] = remote_server(data, work)
-        try:
-            entry["queries"] = bench_queries(spec, remote_spec)
-        finally:
-            remote.terminate()
-            remote.wait(timeout=20)
+        if size <= args.remote_max:
+            remote, remote_spec, entry["remote_build_seconds"] = remote_server(data, work)
+            try:
+                entry["queries"] = bench_queries(spec, remote_spec, args.least)
+            finally:
+                remote.terminate()
+                remote.wait(timeout=20)
+        else:
+            entry["queries"] = bench_queries(spec, None, args.least)
         entry["http"] = bench_http(spec, args.seconds)
         results["sizes"][size] = entry
+        (OUT / f"results-{size}.json").write_text(
+            json.dumps({"machine": results["machine"], "entry": entry}, default=list)
+        )
         print(json.dumps(entry, default=str)[:2000], flush=True)
+    for path in sorted(OUT.glob("results-*.json"), key=lambda p: int(p.stem.split("-")[1])):
+        saved = json.loads(path.read_text())  # sizes measured in earlier runs (make bench-full)
+        size = int(path.stem.split("-")[1])
+        results["sizes"].setdefault(size, saved["entry"])
+    results["sizes"] = dict(sorted(results["sizes"].items()))
     report = render(results)
     print(report)
     (ROOT / "bench" / "RESULTS.md").write_text(report)
@@ -388,15 +407,19 @@ def render(results):
             f"{b['kb_triples'] / b['kb_seconds']:,.0f} | {b['kb_mib']:.0f} | {b['kb_disk_mib']:.0f} | "
             f"{b['kb_seconds'] / b['raw_seconds']:.2f} |",
         ]
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in b.get("kb_stages", {}).items())
+        lines.append(f"| (kb build stages: {stages}) | | | | | | |")
         if "shacl" in entry:
             lines.append(
                 f"| pyshacl (own line) | {entry['shacl']['seconds']:.1f} | | | "
                 f"{entry['shacl']['mib']:.0f} | | |"
             )
-        lines.append(
-            f"| `kb build` into `oxigraph serve` (remote) | {entry['remote_build_seconds']:.1f} | | | | | "
-            f"{entry['remote_build_seconds'] / b['raw_seconds']:.2f} |"
-        )
+        if "remote_build_seconds" in entry:
+            remote_s = entry["remote_build_seconds"]
+            lines.append(
+                f"| `kb build` into `oxigraph serve` (remote) | {remote_s:.1f} | | | | | "
+                f"{remote_s / b['raw_seconds']:.2f} |"
+            )
         lines += [
             "",
             "| named query | kb median ms | kb p99 | raw median ms | raw p99 | kb/raw | remote median ms "
@@ -415,7 +438,7 @@ def render(results):
             "|---|---|---|---|---|",
         ]
         for name, r in entry["http"].items():
-            if isinstance(r, tuple):
+            if not isinstance(r, dict):
                 continue
             lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
         before, after = entry["http"]["app memory MiB (before, after)"]
