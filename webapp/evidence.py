@@ -12,6 +12,7 @@ from . import links
 
 VERDICTS = [("exact", "exact"), ("rounded", "rounded"), ("overstated", "overstated"),
             ("mismatch", "mismatch"), ("not_assessable", "not assessable")]
+DIRECTION_ORDER = {"supports": 1, "does-not-support": 2, "mentions": 3}
 UNVERIFIED_NOTE = "Not verified — identifiers could not be checked against PubMed"
 
 
@@ -86,13 +87,24 @@ def claim_card(row, citations):
     }
 
 
+def citation_order(card):
+    """Sort key of a claim's citations: supports first, then the strongest and largest study."""
+    study = card["study"]
+    direction = DIRECTION_ORDER.get(card["direction_key"], 9)
+    return direction, study["design"]["level"], -(study["sample_size"] or 0)
+
+
 def claim_cards(kb, **scope):
     """Return the claims in scope (claim=, condition=, source= IRIs, a condition's page=N)
     in reading order."""
     rows = kb.rows("claims", **scope)
-    cited = {}
-    for row in kb.rows("claim-citations", **scope):
-        cited.setdefault(row["claim"], []).append(citation(row))
+    studies, cited = {}, {}
+    for link in kb.rows("citation-links", **scope):
+        if link["study"] not in studies:  # one bound lookup per study, however large the KB
+            studies[link["study"]] = kb.first("study", study=link["study"])
+        cited.setdefault(link["claim"], []).append(citation({**studies[link["study"]], **link}))
+    for citations in cited.values():  # within a direction, the strongest and largest study first
+        citations.sort(key=citation_order)
     return [claim_card(row, cited.get(row["claim"], [])) for row in rows]
 
 
