@@ -153,3 +153,14 @@ def test_an_empty_server_says_to_build_first(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_server_with_only_an_update_endpoint_is_loaded_with_sparql_update(tmp_path, store_spec):
+    proc, spec = start_oxigraph(tmp_path / "update-only")
+    try:
+        update_only = spec.split(",gsp=")[0]  # sparql:QUERY,update=URL
+        builder.build(update_only, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False)
+        assert kb_for(update_only).stats() == kb_for(store_spec).stats()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
