@@ -1,6 +1,7 @@
 """Build the store: validate every file, load each into its own named graph, swap atomically."""
 
 import contextlib
+import gc
 import hashlib
 import time
 from datetime import UTC, datetime
@@ -131,6 +132,7 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
 
 def _build_embedded(spec, ident, files, dirs, queries_dir, verbose, info):
     folder = BuildFolder(spec.location, ident)
+    store = None
     try:
         store = folder.open()
         with progress("loading", total=len(files), enabled=verbose) as bar:
@@ -144,9 +146,14 @@ def _build_embedded(spec, ident, files, dirs, queries_dir, verbose, info):
         folder.commit({**info, "triples": triples,
                        "built_at": datetime.now(UTC).isoformat(timespec="seconds")})
         return triples
-    except (KBError, OSError):
+    except (KBError, OSError) as exc:
+        # The traceback's frames still hold the store open; RocksDB would write its files
+        # again after the folder is removed. Drop them, close the store, then remove it.
+        store = None  # noqa: F841 - unbinding it is what closes it
+        exc.__traceback__ = None
+        gc.collect()
         folder.discard()
-        raise
+        raise exc from None
 
 
 def _build_remote(spec, ident, files, dirs, queries_dir, verbose):

@@ -136,8 +136,10 @@ class BuildFolder:
         self._prune()
 
     def discard(self):
-        """Remove the folder of a build that failed."""
+        """Remove the folder of a build that failed (its store must be closed first)."""
         shutil.rmtree(self.path, ignore_errors=True)
+        if self.builds.is_dir() and not any(self.builds.iterdir()):
+            self.builds.rmdir()
 
     def _prune(self):
         builds = sorted(p for p in self.builds.iterdir() if p.is_dir())
