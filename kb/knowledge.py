@@ -1,5 +1,7 @@
 """The knowledge base as its users reach it: named queries, counts and exports over a store."""
 
+import threading
+
 import pyoxigraph as ox
 
 from . import settings as config
@@ -19,6 +21,8 @@ class KnowledgeBase:
         self.store = store
         self.catalogue = catalogue
         self.row_limit = row_limit
+        self._lock = threading.Lock()
+        self._memo, self._memo_build = {}, None
 
     @classmethod
     def from_settings(cls, values=None):
@@ -62,7 +66,26 @@ class KnowledgeBase:
 
     def stats(self):
         """Return the KB's counts: claims, conditions, studies, sources, triples."""
-        return self.first("stats") or {}
+        rows = self.whole_kb_rows("stats")
+        return rows[0] if rows else {}
+
+    def whole_kb_rows(self, name):
+        """Return the rows of a parameterless query that aggregates the whole KB, once per build.
+
+        A build never changes after it is swapped in, so the answer is kept until the store's
+        build id changes; without it the home page recounts every claim on every visit.
+        """
+        build = self.store.build_id
+        with self._lock:
+            if self._memo_build != build:
+                self._memo, self._memo_build = {}, build
+            if name in self._memo:
+                return self._memo[name]
+        rows = self.rows(name)
+        with self._lock:
+            if self._memo_build == build:
+                self._memo[name] = rows
+        return rows
 
     @property
     def build_id(self):

@@ -40,3 +40,14 @@ def test_a_rebuild_changes_every_etag(tmp_path):
 def test_the_sparql_endpoint_is_not_cached(client):
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert "ETag" not in response.headers
+
+
+def test_whole_kb_counts_are_kept_per_build_and_follow_a_rebuild(tmp_path, data_copy):
+    spec = build_store(tmp_path)
+    client = create_app({"TESTING": True, "STORE": spec}).test_client()
+    before = client.get("/index.json").get_json()["stats"]["claims"]
+    assert client.get("/index.json").get_json()["stats"]["claims"] == before  # kept for the build
+    (data_copy[1] / "claims" / "general.ttl").unlink()
+    build_store(tmp_path, dirs=data_copy)
+    after = client.get("/index.json").get_json()["stats"]["claims"]
+    assert 0 < after < before

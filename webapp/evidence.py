@@ -150,7 +150,7 @@ def condition_summary(row):
 def condition_groups(kb):
     """Return every condition with its summary, grouped as the article groups them."""
     groups = []
-    for row in kb.rows("conditions-overview"):
+    for row in kb.whole_kb_rows("conditions-overview"):
         if not groups or groups[-1]["iri"] != row["group"]:
             groups.append({**ref(row["group"], row["group_label"]), "slug": links.slug_of(row["group"]),
                            "conditions": []})

@@ -26,7 +26,7 @@ def home():
     """Show the conditions grouped as the article groups them, the KB's counts and sources."""
     kb = get_kb()
     data = {"stats": kb.stats(), "groups": evidence.condition_groups(kb),
-            "sources": [evidence.source_entry(r) for r in kb.rows("source")]}
+            "sources": [evidence.source_entry(r) for r in kb.whole_kb_rows("source")]}
     return page("home.html", data, title="Ketamine evidence KB: what the studies say")
 
 
