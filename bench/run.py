@@ -251,7 +251,7 @@ def serve(command, url, env=None):
     )
     for _ in range(150):
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=60)  # the first page after a build computes the whole-KB counts
             return proc
         except requests.RequestException:
             time.sleep(0.2)
