@@ -91,11 +91,11 @@ def load(store, files, dirs, queries_dir, bar, stages=None):
 def prepare(dirs, shapes, shacl=True, verbose=True):
     """Collect the files and check their syntax and, unless skipped, their shapes."""
     files = checks.collect_files(dirs)
-    with progress("validating", total=2, enabled=verbose) as bar:
-        checks.check_syntax_all(files)
-        bar.update(1)
+    with progress("validating", total=1, enabled=verbose) as bar:
         if shacl:
-            checks.validate_shapes(files, shapes)
+            checks.validate_shapes(files, shapes)  # checks every file's syntax first
+        else:
+            checks.check_syntax_all(files)
         bar.update(1)
     return files
 

@@ -20,6 +20,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from .errors import InvalidParameter, KBError, StoreUnavailable
 from .namespaces import EV, GRAPH
+from .queries import query_form
 
 POINTER = GRAPH["current"]
 KB_NODE = ox.NamedNode(str(GRAPH))
@@ -54,7 +55,7 @@ class RemoteStore:
         client.setQuery(text)
         # SPARQLWrapper guesses the form from keywords and mistakes words in comments ("copy",
         # "load") for updates; the form our own parser reads is the one to send.
-        client.queryType = _form(text)
+        client.queryType = query_form(text)
         client.setMethod(POST)  # long queries and many graph parameters fit in a body
         client.setReturnFormat(JSON)
         client.addCustomHttpHeader("Accept", ACCEPT[fmt])
@@ -104,7 +105,7 @@ class RemoteStore:
         text = bind(text, substitutions)
         defaults = graphs if default_graph is None else [_iri(g) for g in _as_list(default_graph)]
         named = graphs if named_graphs is None else [_iri(g) for g in named_graphs]
-        form = _form(text)
+        form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, _ = self._select(text, defaults, named, fmt="ntriples")
             return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
@@ -243,12 +244,6 @@ def _replacement(name, term, projecting, modifiers, depth, selects):
     if modifiers and depth == 0:
         return f"({term})"
     return term
-
-
-def _form(text):
-    from .queries import query_form
-
-    return query_form(text)
 
 
 def _as_list(value):
