@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 from kb import build as builder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
-from kb.queries import Catalogue  # noqa: E402
+from kb.queries import Catalogue, bind  # noqa: E402
 from kb.store import open_store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -149,13 +149,10 @@ def bench_queries(spec, remote_spec=None, least=3):
     rows = []
     for query in QUERIES.all(role="question"):
         params = {p.name: SAMPLES[p.name] for p in query.params if p.name in SAMPLES}
-        subs = query.bindings(params)
+        text = bind(query.text, query.bindings(params))  # the same text kb sends
         kb_med, kb_p99 = timings(lambda q=query, p=params: kb.run(q, p), least=least)
         raw_med, raw_p99 = timings(
-            lambda q=query, s=subs: list(
-                raw.query(q.text, substitutions=s or None, use_default_graph_as_union=True)
-            ),
-            least=least,
+            lambda t=text: list(raw.query(t, use_default_graph_as_union=True)), least=least
         )
         row = {"query": query.name, "kb_ms": kb_med, "kb_p99": kb_p99, "raw_ms": raw_med, "raw_p99": raw_p99}
         if remote:
@@ -205,16 +202,23 @@ def load(url, seconds=10.0, clients=CLIENTS, method="GET", requester=None, **kwa
 
 
 PAGE_CONDITION = "cond:fibromyalgia"
-PAGE_QUERIES = ["condition", "conditions-overview", "claims", "claim-citations"]
 
 
 def bound(name, **params):
     """A named query's text with its parameters substituted, for a server that takes text."""
-    from kb.remote import bind
-
     query = QUERIES.get(name)
     values = {k: v for k, v in params.items() if k in {p.name for p in query.params}}
     return bind(query.text, query.bindings(values))
+
+
+def page_queries(spec, condition=PAGE_CONDITION):
+    """The texts the condition page sends, in its order (webapp/views/conditions.py): the
+    condition, its summary, the claims and citation links of page 1, one lookup per study."""
+    scope = {"condition": condition, "page": "1"}
+    kb = KnowledgeBase(open_store(spec), QUERIES, row_limit=10**9)
+    studies = dict.fromkeys(link["study"] for link in kb.rows("citation-links", **scope))
+    texts = [bound(n, **scope) for n in ("condition", "conditions-overview", "claims", "citation-links")]
+    return texts + [bound("study", study=s) for s in studies]
 
 
 def load_sequence(url, texts, seconds):
@@ -276,7 +280,7 @@ def bench_http(spec, seconds):
         rows["condition page (.json)"] = load(page + ".json", seconds)
         rows["native: the page's own queries"] = load_sequence(
             "http://127.0.0.1:5602/query",
-            [bound(n, condition=PAGE_CONDITION, page="1") for n in PAGE_QUERIES],
+            page_queries(spec),
             seconds,
         )
         rows["/sparql (kb)"] = load(

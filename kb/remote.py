@@ -7,7 +7,6 @@ send its graphs as the protocol's default-graph-uri and named-graph-uri, so they
 whole old build or the whole new one, on any SPARQL 1.1 server, whatever its default graph means.
 """
 
-import re
 import threading
 import time
 import urllib.error
@@ -20,7 +19,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from .errors import InvalidParameter, KBError, StoreUnavailable
 from .namespaces import EV, GRAPH
-from .queries import query_form
+from .queries import bind, query_form
 
 POINTER = GRAPH["current"]
 KB_NODE = ox.NamedNode(str(GRAPH))
@@ -190,60 +189,6 @@ POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?b
                  f"<{EV}buildGraph> ?graph }}")
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-_STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' + "|" + r"'''(?:[^'\\]|\\.|'(?!''))*'''" + "|"
-           + r'"(?:[^"\\\n]|\\.)*"' + "|" + r"'(?:[^'\\\n]|\\.)*'")
-TOKEN = re.compile(
-    r"(?P<skip>#[^\n]*|<[^<>\"{}|^`\\\s]*>|" + _STRING + r")"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
-    r"|(?P<word>\b(?:SELECT|WHERE|GROUP|ORDER|HAVING|LIMIT|OFFSET|VALUES)\b)"
-    r"|(?P<punct>[{}()])", re.I)
-
-
-def bind(text, substitutions):
-    """Replace each bound variable by its term, as SEP-0007 substitution (and pyoxigraph) does.
-
-    Remote servers take query text, so the binding is done on tokens: strings, IRIs and
-    comments are skipped; a projected variable becomes (TERM AS ?var) in the outermost
-    SELECT and leaves inner projections; in GROUP BY and ORDER BY it becomes (TERM). The
-    terms are validated RDF terms in their own N-Triples syntax, never raw user text.
-    """
-    if not substitutions:
-        return text
-    terms = {v.value: str(t) for v, t in substitutions.items()}
-    out, last = [], 0
-    selects, projecting, modifiers, depth = 0, False, False, 0
-    for match in TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        upper = token.upper()
-        if kind == "word":
-            if upper == "SELECT":
-                selects, projecting, modifiers = selects + 1, True, False
-            elif upper == "WHERE":
-                projecting = False
-            elif upper in ("GROUP", "ORDER"):
-                modifiers = True
-            elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
-                modifiers = False
-        elif kind == "punct":
-            if token in "{}":
-                projecting, modifiers = False, False
-            depth += {"(": 1, ")": -1}.get(token, 0)
-        elif kind == "var" and token[1:] in terms:
-            out.append(text[last:match.start()] + _replacement(token[1:], terms[token[1:]],
-                                                               projecting, modifiers, depth, selects))
-            last = match.end()
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _replacement(name, term, projecting, modifiers, depth, selects):
-    if projecting and depth == 0:
-        return f"({term} AS ?{name})" if selects == 1 else ""
-    if modifiers and depth == 0:
-        return f"({term})"
-    return term
 
 
 def _as_list(value):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KBError, QueryTimeout, StoreUnavailable
-from .sandbox_worker import Answer, Job, collect, wire_term
+from .sandbox_worker import Answer, Job, collect
 
 __all__ = ["Answer", "ClientGone", "DirectRunner", "QueryFailed", "QueryStopped", "QuerySyntaxError",
            "Sandbox"]
@@ -137,14 +137,13 @@ class Sandbox:
         except OSError as exc:
             raise StoreUnavailable(f"no store at {self.link}: run `kb build` first ({exc})") from None
 
-    def run(self, text, *, substitutions=None, default_graph=None, named_graphs=None, union=True,
+    def run(self, text, *, default_graph=None, named_graphs=None, union=True,
             timeout=None, row_limit=None, cancelled=None):
         """Run one query in a worker; return an Answer or raise the KB error that fits."""
         self._start()
         timeout = self.timeout if timeout is None else float(timeout)
         job = Job(store=self.store_path(), text=text,
                   row_limit=self.row_limit if row_limit is None else int(row_limit),
-                  substitutions={k: wire_term(v) for k, v in (substitutions or {}).items()},
                   default_graph=None if default_graph is None else tuple(default_graph),
                   named_graphs=None if named_graphs is None else tuple(named_graphs), union=union)
         deadline = time.monotonic() + timeout
@@ -204,15 +203,14 @@ class DirectRunner:
         self.store = store
         self.row_limit = int(row_limit)
 
-    def run(self, text, *, substitutions=None, default_graph=None, named_graphs=None, union=True,
+    def run(self, text, *, default_graph=None, named_graphs=None, union=True,
             timeout=None, row_limit=None, cancelled=None):
         """Run one query in this thread; return an Answer."""
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         graphs = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         started = time.perf_counter()
         try:
-            result = self.store.query(text, substitutions=subs, default_graph=graphs, named_graphs=named)
+            result = self.store.query(text, default_graph=graphs, named_graphs=named)
             answer = collect(result, self.row_limit if row_limit is None else int(row_limit))
         except SyntaxError as exc:
             raise QuerySyntaxError(syntax_message(str(exc))) from None

@@ -17,12 +17,11 @@ import pyoxigraph as ox
 
 @dataclass(frozen=True)
 class Job:
-    """One query for a worker: the text, its dataset, bound values and row cap."""
+    """One query for a worker: the text (parameters already bound), its dataset and row cap."""
 
     store: str
     text: str
     row_limit: int
-    substitutions: dict = field(default_factory=dict)  # name -> (kind, value, datatype, language)
     default_graph: tuple | None = None  # IRIs; None keeps the query's own dataset or the union
     named_graphs: tuple | None = None
     union: bool = True
@@ -44,28 +43,8 @@ class Answer:
     seconds: float = 0.0
 
 
-def wire_term(term):
-    """Return a picklable tuple for an RDF term given as a substitution."""
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value, None, None)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode", term.value, None, None)
-    return ("literal", term.value, term.datatype.value, term.language)
-
-
-def _term(wire):
-    kind, value, datatype, language = wire
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype))
-
-
 def _query_kwargs(job):
-    kwargs = {"substitutions": {ox.Variable(k): _term(v) for k, v in job.substitutions.items()} or None}
+    kwargs = {}
     if job.default_graph is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]

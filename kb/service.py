@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from . import sparql
 from .namespaces import PREFIXES
+from .queries import bind
 from .sandbox import DirectRunner, Sandbox
 from .store import StoreSpec, open_store
 
@@ -69,9 +70,8 @@ class QueryService:
         return self.runner.run(operation.query, union=not shape.has_dataset, cancelled=cancelled)
 
     def run_named(self, query, params, cancelled=None):
-        """Run a catalogue query with its parameters bound (never pasted into the text)."""
-        substitutions = {var.value: term for var, term in query.bindings(params).items()}
-        return self.runner.run(query.text, substitutions=substitutions, cancelled=cancelled)
+        """Run a catalogue query with its parameters bound as validated terms (kb/queries.py)."""
+        return self.runner.run(bind(query.text, query.bindings(params)), cancelled=cancelled)
 
     def void(self, dataset, endpoint):
         """Return the VoID description of the dataset (queries/void-description.rq) as triples."""

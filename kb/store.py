@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KBError, StoreUnavailable
+from .queries import bind
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2  # the serving build and the one before it, still open in old readers
@@ -89,8 +90,11 @@ class EmbeddedStore:
         return json.loads(path.read_text())
 
     def query(self, text, substitutions=None, default_graph=None, named_graphs=None):
-        """Run a SPARQL query; the default graph is the union of all named graphs."""
-        kwargs = {"substitutions": substitutions or None}
+        """Run a SPARQL query; the default graph is the union of all named graphs.
+
+        Substitutions are written into the text as terms (kb/queries.py says why)."""
+        text = bind(text, substitutions)
+        kwargs = {}
         if default_graph is not None:
             kwargs["default_graph"] = default_graph
         else:
