@@ -4,7 +4,7 @@ A construct query may read what an earlier one derived; it says so with a header
 ``# after: NAME`` and runs after NAME. The others run in name order. A header line
 ``# graph: NAME`` sends its triples to graph/NAME instead of graph/derived/levels.
 
-Then every claim gets its page number within its condition's list in reading order
+First every claim gets its page number within its condition's list in reading order
 (ev:conditionPage), so that a page of a condition with thousands of claims is a lookup.
 """
 
@@ -43,26 +43,31 @@ def ordered(queries):
 
 def derive(store, catalogue, graph=DERIVED_LEVELS):
     """Insert what every construct query derives into the named graph; return how many triples."""
-    added = 0
+    # Pages and summaries first: they read only curated triples, and read them faster before
+    # a million derived triples land in the optimized store (9 s instead of 23 s at 100k).
+    added = derive_pages(store, catalogue)
     for query in ordered(catalogue.all(role="construct")):
         target = ox.NamedNode(GRAPH + query.meta["graph"] if "graph" in query.meta else str(graph))
         triples = list(store.query(query.text, use_default_graph_as_union=True))
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
         added += len(triples)
-    return added + derive_pages(store, catalogue)
+    return added
 
 
 def derive_pages(store, catalogue):
-    """Number every claim's page within its condition, in the order the pages list claims."""
+    """Number every claim's page within its condition, in the order the pages list claims
+    (queries/claims.rq: by source, then position in the source, then IRI)."""
     rows = store.query(catalogue.get("claims-reading-order").text, use_default_graph_as_union=True)
+    order = sorted((r["condition"].value, r["source"].value, int(r["start"].value), r["claim"].value)
+                   for r in rows)
     page_of = ox.NamedNode(EV + "conditionPage")
     target = ox.NamedNode(str(DERIVED_PAGES))
+    pages = [ox.Literal(str(n), datatype=XSD_INTEGER) for n in range(1, len(order) // PAGE_SIZE + 2)]
     quads, position, current = [], 0, None
-    for row in rows:  # sorted by condition, then reading order
-        if row["condition"] != current:
-            current, position = row["condition"], 0
-        page = position // PAGE_SIZE + 1
-        quads.append(ox.Quad(row["claim"], page_of, ox.Literal(str(page), datatype=XSD_INTEGER), target))
+    for condition, _, _, claim in order:
+        if condition != current:
+            current, position = condition, 0
+        quads.append(ox.Quad(ox.NamedNode(claim), page_of, pages[position // PAGE_SIZE], target))
         position += 1
     store.bulk_extend(quads)
     return len(quads)

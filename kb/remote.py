@@ -36,6 +36,9 @@ class RemoteStore:
         self.user = spec.options.get("user")
         self.password = spec.options.get("password", "")
         self.timeout = float(spec.options.get("timeout", 30))
+        # Uploading and switching a large build is one long transaction on the server (the
+        # switch moved 4.5M triples at 100,000 claims in more than 120 s); readers keep `timeout`.
+        self.build_timeout = float(spec.options.get("build_timeout", 3600))
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
 
@@ -130,7 +133,7 @@ class RemoteStore:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         if self.gsp_url:
             self._http("PUT", self.gsp_url, params={"graph": graph}, data=data,
-                       headers={"Content-Type": "application/n-triples"})
+                       headers={"Content-Type": "application/n-triples"}, timeout=self.build_timeout)
         else:
             self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
                         f"{data.decode('utf-8')}\n}} }}")
@@ -147,15 +150,16 @@ class RemoteStore:
         if not self.update_url:
             raise KBError(f"store {self.query_url} has no update endpoint: add ,update=URL or ,gsp=URL")
         self._http("POST", self.update_url, data=text.encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update"})
+                   headers={"Content-Type": "application/sparql-update"}, timeout=self.build_timeout)
 
-    def _http(self, method, url, ok=(200, 201, 204), **kwargs):
+    def _http(self, method, url, ok=(200, 201, 204), timeout=None, **kwargs):
         headers = kwargs.pop("headers", {})
         if self.user:
             token = b64encode(f"{self.user}:{self.password}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
         try:
-            response = requests.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+            response = requests.request(method, url, headers=headers, timeout=timeout or self.timeout,
+                                        **kwargs)
         except requests.RequestException as exc:
             raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
         if response.status_code not in ok:

@@ -35,7 +35,7 @@ class StoreSpec:
 
     @classmethod
     def parse(cls, text):
-        """Parse ``oxigraph:PATH`` or ``sparql:QUERY_URL[,update=URL][,gsp=URL]``."""
+        """Parse ``oxigraph:PATH`` or ``sparql:QUERY_URL[,update=URL][,gsp=URL][,...]``."""
         kind, sep, rest = (text or "").partition(":")
         if not sep or not rest:
             raise KBError(f"store setting {text!r}: expected oxigraph:PATH or sparql:QUERY_URL")
@@ -46,9 +46,11 @@ class StoreSpec:
             options = {}
             for opt in opts:
                 key, eq, value = opt.partition("=")
-                if not eq or key not in {"update", "gsp", "user", "password", "timeout"}:
+                if not eq or key not in {"update", "gsp", "user", "password", "timeout",
+                                                 "build_timeout"}:
                     raise KBError(f"store setting {text!r}: unknown option {opt!r} "
-                                  "(expected update=, gsp=, user=, password=, timeout=)")
+                                  "(expected update=, gsp=, user=, password=, timeout=, "
+                                  "build_timeout=)")
                 options[key] = value
             return cls("sparql", url, options)
         raise KBError(f"store setting {text!r}: unknown kind {kind!r} (expected oxigraph or sparql)")

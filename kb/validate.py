@@ -146,31 +146,37 @@ def short(term):
     return text
 
 
-def quote_problems(rows, data_root, file_of):
-    """Check every quote against its source text; rows come from queries/source-quotes.rq.
+def quote_problems(quotes, copies, data_root, file_of):
+    """Check every quote against its source text.
 
-    Runs on the loaded store, so a large KB is checked without parsing it with rdflib.
+    quotes are solutions of queries/source-quotes.rq, copies rows of source-copies.rq and
+    file_of(claim) names the file a claim comes from. Runs on the loaded store, so a large KB
+    is checked without parsing it with rdflib; only a failing quote costs a lookup.
     """
     problems, texts = [], {}
-    for row in rows:
-        copy, source = row["local_copy"], row["source"]
+    copy_of = {row["source"]: row for row in copies}
+    for row in quotes:
+        source = row["source"].value
         if source not in texts:
-            texts[source] = _source_text(Path(data_root) / copy, row["sha256"])
+            copy = copy_of.get(source)
+            texts[source] = (_source_text(Path(data_root) / copy["local_copy"], copy["sha256"])
+                             if copy else (None, None))  # the shapes ask for a local copy
+            if texts[source][1]:
+                problems.append(Problem(file_of(row["claim"].value),
+                                        f"source {short(rdflib.URIRef(source))}: {texts[source][1]}"))
         text, error = texts[source]
-        file = file_of(row["graph"])
-        if error:
-            problems.append(Problem(file, f"source {short(rdflib.URIRef(source))}: {error}"))
-            texts[source] = (None, None)  # report a missing or changed text once
+        if text is None or error:
             continue
-        if text is None or text[row["start"]:row["end"]] == row["exact"]:
+        exact, start, end = row["exact"].value, int(row["start"].value), int(row["end"].value)
+        if text[start:end] == exact:
             continue
-        found = text.find(row["exact"])
-        hint = (f"the quote is at {found}-{found + len(row['exact'])}" if found >= 0
+        found = text.find(exact)
+        hint = (f"the quote is at {found}-{found + len(exact)}" if found >= 0
                 else "the quote is not in the source text at all")
-        claim = rdflib.URIRef(row["claim"])
-        where = f"{row['start']}-{row['end']}"
-        problems.append(Problem(file, f"quote does not match the source at {where}; {hint}",
-                                line=line_of(file, claim), node=short(claim), value=row["exact"][:60]))
+        claim = rdflib.URIRef(row["claim"].value)
+        file = file_of(str(claim))
+        problems.append(Problem(file, f"quote does not match the source at {start}-{end}; {hint}",
+                                line=line_of(file, claim), node=short(claim), value=exact[:60]))
     return problems
 
 

@@ -37,7 +37,8 @@ def test_strings_iris_and_comments_keep_their_text():
     text = ('SELECT ?x WHERE { ?x <http://e.org/?x> "?x" . # ?x\n'
             "FILTER(?x != '?x') }")
     bound = bind(text, {ox.Variable("x"): ox.NamedNode("http://e.org/a")})
-    assert bound == ('SELECT (<http://e.org/a> AS ?x) WHERE { <http://e.org/a> <http://e.org/?x> "?x" . # ?x\n'
+    assert bound == ('SELECT (<http://e.org/a> AS ?x) WHERE { '
+                     '<http://e.org/a> <http://e.org/?x> "?x" . # ?x\n'
                      "FILTER(<http://e.org/a> != '?x') }")
 
 

@@ -116,9 +116,9 @@ def test_construct_queries_run_after_those_they_name(tmp_path):
             f"# title: {name}\n# question: q\n# after: {after}\nCONSTRUCT {{}} WHERE {{}}\n")
     order = [q.name for q in ordered(Catalogue(tmp_path).all(role="construct"))]
     assert order == ["construct-a", "construct-b"]
-    assert [q.name for q in ordered([load_query(QUERIES / "construct-claim-levels.rq"),
-                                     load_query(QUERIES / "construct-claim-study-levels.rq")])] == \
-        ["construct-claim-study-levels", "construct-claim-levels"]
+    names = ["construct-claim-levels", "construct-claim-study-levels", "construct-condition-summaries"]
+    assert [q.name for q in ordered([load_query(QUERIES / f"{n}.rq") for n in names])] == \
+        ["construct-condition-summaries", "construct-claim-study-levels", "construct-claim-levels"]
 
 
 def test_a_cycle_of_after_lines_is_refused(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb import build as builder
-from kb.errors import StoreUnavailable, ValidationFailed
+from kb.errors import KBError, StoreUnavailable, ValidationFailed
 from kb.knowledge import KnowledgeBase
 from kb.queries import Catalogue
 from kb.store import EmbeddedStore, open_store
@@ -164,3 +164,15 @@ def test_a_server_with_only_an_update_endpoint_is_loaded_with_sparql_update(tmp_
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_readers_and_builds_wait_as_long_as_the_setting_says():
+    store = open_store("sparql:http://127.0.0.1:9/query,update=http://127.0.0.1:9/update,"
+                       "timeout=5,build_timeout=900")
+    assert (store.timeout, store.build_timeout) == (5.0, 900.0)
+    assert open_store("sparql:http://127.0.0.1:9/query").build_timeout == 3600.0
+
+
+def test_an_unknown_store_option_is_named():
+    with pytest.raises(KBError, match="unknown option 'colour=blue'.*build_timeout="):
+        open_store("sparql:http://127.0.0.1:9/query,colour=blue")
