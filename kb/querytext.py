@@ -60,6 +60,7 @@ class Shape:
     updates: tuple = ()  # update keywords found outside strings, IRIs and comments
     has_dataset: bool = False  # the query names its own dataset (FROM / FROM NAMED)
     prefixes: dict = field(default_factory=dict)
+    limit: int | None = None  # the outermost query's LIMIT, when the text ends with it
 
 
 def tokens(text):
@@ -107,7 +108,17 @@ def read(text):
         if word == "SERVICE":
             services.append(_endpoint(toks[i + 1:i + 3], prefixes))
     return Shape(form=form, depth=deepest, chain=chain, services=tuple(services),
-                 updates=tuple(updates), has_dataset=has_dataset, prefixes=prefixes)
+                 updates=tuple(updates), has_dataset=has_dataset, prefixes=prefixes,
+                 limit=_final_limit(text, toks))
+
+
+def _final_limit(text, toks):
+    """Return n when the query ends with LIMIT n: only the outermost query's modifiers can
+    close it (a sub-select's LIMIT is followed by '}'). Not when \\u escapes could change
+    what the parser reads."""
+    if len(toks) < 2 or toks[-2].keyword != "LIMIT" or not toks[-1].text.isdigit():
+        return None
+    return int(toks[-1].text) if unescape(text) == text else None
 
 
 def _endpoint(following, prefixes):

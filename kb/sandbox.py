@@ -138,11 +138,14 @@ class Sandbox:
             raise StoreUnavailable(f"no store at {self.link}: run `kb build` first ({exc})") from None
 
     def run(self, text, *, default_graph=None, named_graphs=None, union=True,
-            timeout=None, row_limit=None, cancelled=None):
-        """Run one query in a worker; return an Answer or raise the KB error that fits."""
+            timeout=None, row_limit=None, cancelled=None, fmt=None):
+        """Run one query in a worker; return an Answer or raise the KB error that fits.
+
+        fmt, for a query whose own LIMIT is within the row cap, has the worker write a
+        SELECT answer in that result format (json, xml, csv, tsv) directly."""
         self._start()
         timeout = self.timeout if timeout is None else float(timeout)
-        job = Job(store=self.store_path(), text=text,
+        job = Job(store=self.store_path(), text=text, fmt=fmt,
                   row_limit=self.row_limit if row_limit is None else int(row_limit),
                   default_graph=None if default_graph is None else tuple(default_graph),
                   named_graphs=None if named_graphs is None else tuple(named_graphs), union=union)
@@ -204,14 +207,14 @@ class DirectRunner:
         self.row_limit = int(row_limit)
 
     def run(self, text, *, default_graph=None, named_graphs=None, union=True,
-            timeout=None, row_limit=None, cancelled=None):
+            timeout=None, row_limit=None, cancelled=None, fmt=None):
         """Run one query in this thread; return an Answer."""
         graphs = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         started = time.perf_counter()
         try:
             result = self.store.query(text, default_graph=graphs, named_graphs=named)
-            answer = collect(result, self.row_limit if row_limit is None else int(row_limit))
+            answer = collect(result, self.row_limit if row_limit is None else int(row_limit), fmt)
         except SyntaxError as exc:
             raise QuerySyntaxError(syntax_message(str(exc))) from None
         answer.seconds = round(time.perf_counter() - started, 4)

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from . import querytext
+from . import querytext, results
 from .errors import KBError
 from .knowledge import serialize_triples
-from .results import rows_from, serialize_rows
+from .results import rows_from
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -253,7 +253,12 @@ def check_query(text, allowlist=(), max_nesting=100):
 def serialize(answer, fmt):
     """Write an Answer in a Format with pyoxigraph's writers."""
     if answer.form == "SELECT":
-        return serialize_rows(answer.columns, answer.rows, fmt.name)
+        if answer.body is not None and answer.body_format == fmt.name:
+            return answer.body
+        if fmt.name == "tsv":
+            return answer.tsv
+        solutions = ox.parse_query_results(answer.tsv, ox.QueryResultsFormat.TSV)
+        return solutions.serialize(format=results.RESULT_FORMATS[fmt.name])
     if answer.form == "ASK":
         text = json.dumps({"head": {}, "boolean": bool(answer.boolean)})
         boolean = ox.parse_query_results(text, ox.QueryResultsFormat.JSON)
@@ -269,7 +274,6 @@ def triples_of(answer):
 
 def rows_of(answer):
     """Return a SELECT Answer as Rows (plain values and pyoxigraph terms), for pages."""
-    tsv = serialize_rows(answer.columns, answer.rows, "tsv")
-    rows = rows_from(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV))
+    rows = rows_from(ox.parse_query_results(answer.tsv, ox.QueryResultsFormat.TSV))
     rows.truncated = answer.truncated
     return rows

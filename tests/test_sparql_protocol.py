@@ -169,9 +169,11 @@ RESULT_CASES = [
 ]
 
 
+@pytest.mark.parametrize("limit", ["", " LIMIT 1000"])  # within the cap, the worker writes the format
 @pytest.mark.parametrize("accept, fmt, media_type, parser", RESULT_CASES)
-def test_select_answers_in_the_negotiated_results_format(accept, fmt, media_type, parser, client, data):
-    params = {"query": CONDITIONS, **({"format": fmt} if fmt else {})}
+def test_select_answers_in_the_negotiated_results_format(accept, fmt, media_type, parser, limit, client,
+                                                          data):
+    params = {"query": CONDITIONS + limit, **({"format": fmt} if fmt else {})}
     response = client.get("/sparql", query_string=params, headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     assert response.mimetype == media_type
@@ -480,6 +482,12 @@ def capped_client(store_spec):
     ("SELECT * WHERE { ?s ?p ?o }", 5, True),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 3", 3, False),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 5", 5, False),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 50", 5, True),  # its own LIMIT is above the cap
+    ("SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } LIMIT 50 } }", 5, True),  # a sub-select's
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 3 OFFSET 2", 3, False),
+    # a value across lines is still one row
+    ('SELECT ?x WHERE { VALUES ?x { """line 1\nline 2\n""" "b" "c" "d" "e" } }', 5, False),
+    ('SELECT ?x WHERE { VALUES ?x { """line 1\nline 2\n""" "b" "c" "d" "e" "f" } }', 5, True),
 ])
 def test_the_row_cap_applies_and_says_so(query, rows, truncated, capped_client):
     response = capped_client.get("/sparql", query_string={"query": query})

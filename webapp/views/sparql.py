@@ -67,7 +67,8 @@ def endpoint():
         return editor(operation)
     shape = service.check(operation)
     fmt = sparql.negotiate(shape.form or "SELECT", accept, operation.formats)
-    answer = service.run(operation, shape, cancelled=client_gone())
+    direct = fmt.name if fmt.kind == "results" else None
+    answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct)
     if (answer.form == "GRAPH") != (fmt.kind == "graph"):  # the text misled the form guess
         fmt = sparql.negotiate(answer.form, accept, operation.formats)
     return answer_response(answer, fmt, service.row_limit)
