@@ -263,41 +263,46 @@ def serve(command, url, env=None):
     raise RuntimeError(f"{command[0]} did not start")
 
 
-def bench_http(spec, seconds):
-    """kb serve against oxigraph serve-read-only on the same store, 8 clients each."""
+def bench_http(spec, seconds, rounds=3):
+    """kb serve against oxigraph serve-read-only on the same store, 8 clients each.
+
+    The app's memory is sampled after every phase; the condition page is then loaded
+    `rounds` more times to show whether memory keeps growing with requests."""
     store_dir = str((Path(spec.split(":", 1)[1]).parent / os.readlink(spec.split(":", 1)[1])).resolve())
     app = serve([str(BIN / "kb"), "serve", "--port", "5601", "--store", spec], "http://127.0.0.1:5601/")
     native = serve(
         [str(BIN / "oxigraph"), "serve-read-only", "--location", store_dir, "--bind", "127.0.0.1:5602"],
         "http://127.0.0.1:5602/",
     )
+    kb_sparql, native_query = "http://127.0.0.1:5601/sparql", "http://127.0.0.1:5602/query"
+    heavy = bound("claims", condition=PAGE_CONDITION, page="1")  # the page's own claims query
+
+    def post(url, text):
+        extra = {"union-default-graph": ""} if url == native_query else {}
+        return load(url, seconds, method="POST", data={"query": text, **extra},
+                    headers={"Accept": "application/sparql-results+json"})
+
     try:
         proc = psutil.Process(app.pid)
-        rss_before = proc.memory_info().rss / 2**20
+        memory = [proc.memory_info().rss / 2**20]
         rows = {}
         page = "http://127.0.0.1:5601/conditions/fibromyalgia"
-        rows["condition page (HTML)"] = load(page, seconds)
-        rows["condition page (.json)"] = load(page + ".json", seconds)
-        rows["native: the page's own queries"] = load_sequence(
-            "http://127.0.0.1:5602/query",
-            page_queries(spec),
-            seconds,
-        )
-        rows["/sparql (kb)"] = load(
-            "http://127.0.0.1:5601/sparql",
-            seconds,
-            method="POST",
-            data={"query": SPARQL},
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        rows["/query (native)"] = load(
-            "http://127.0.0.1:5602/query",
-            seconds,
-            method="POST",
-            data={"query": SPARQL, "union-default-graph": ""},
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        rows["app memory MiB (before, after)"] = (rss_before, proc.memory_info().rss / 2**20)
+        phases = [
+            ("condition page (HTML)", lambda: load(page, seconds)),
+            ("condition page (.json)", lambda: load(page + ".json", seconds)),
+            ("native: the page's own queries",
+             lambda: load_sequence(native_query, page_queries(spec), seconds)),
+            ("/sparql (kb), light query", lambda: post(kb_sparql, SPARQL)),
+            ("/query (native), light query", lambda: post(native_query, SPARQL)),
+            ("/sparql (kb), condition query", lambda: post(kb_sparql, heavy)),
+            ("/query (native), condition query", lambda: post(native_query, heavy)),
+        ]
+        phases += [(f"condition page (HTML), again ({n})", lambda: load(page, seconds))
+                   for n in range(2, rounds + 1)]
+        for name, run in phases:
+            rows[name] = run()
+            memory.append(proc.memory_info().rss / 2**20)
+        rows["app memory MiB after each phase"] = memory
         return rows
     finally:
         for p in (app, native):
@@ -445,9 +450,54 @@ def render(results):
             if not isinstance(r, dict):
                 continue
             lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
-        before, after = entry["http"]["app memory MiB (before, after)"]
-        lines += ["", f"App memory: {before:.0f} MiB before the load, {after:.0f} MiB after.", ""]
+        lines += ["", memory_line(entry["http"]), "", *ratio_lines(size, entry), ""]
     return "\n".join(lines) + "\n"
+
+
+def memory_line(http):
+    memory = http.get("app memory MiB after each phase")
+    if memory is None:  # results saved before the per-phase samples
+        before, after = http["app memory MiB (before, after)"]
+        return f"App memory: {before:.0f} MiB before the load, {after:.0f} MiB after."
+    return ("App memory (RSS of `kb serve`, MiB) before the load, then after each phase: "
+            + " → ".join(f"{m:.0f}" for m in memory) + ".")
+
+
+def ratio_lines(size, entry):
+    """The targets of the issue, each as the ratio measured and whether it was met."""
+    b, http = entry["build"], entry["http"]
+    ratios = [q["kb_ms"] / max(q["raw_ms"], 1e-6) for q in entry.get("queries", [])]
+
+    def rate(kb, native):
+        if kb not in http or native not in http:
+            return None
+        throughput = http[kb]["rps"] / max(http[native]["rps"], 1e-9)
+        return throughput, http[kb]["p99"] / max(http[native]["p99"], 1e-9)
+
+    def met(ok):
+        return "met" if ok else "**missed**"
+
+    build = b["kb_seconds"] / b["raw_seconds"]
+    lines = [f"Ratios at {int(size):,} claims against the targets:", "",
+             f"- build / raw bulk_load: {build:.2f}× (target ≤ 1.5×, {met(build <= 1.5)}); "
+             f"load stage alone {b.get('kb_stages', {}).get('load', 0) / b['raw_seconds']:.2f}×"]
+    if ratios:
+        worst = max(ratios)
+        lines.append(f"- named queries kb / raw: median {statistics.median(ratios):.2f}×, worst {worst:.2f}× "
+                     f"(target ≤ 1.2×, {met(worst <= 1.2)})")
+    for label in ("light query", "condition query"):
+        found = rate(f"/sparql (kb), {label}", f"/query (native), {label}")
+        if found:
+            lines.append(f"- /sparql, {label}: throughput {found[0]:.2f}× native "
+                         f"(target ≥ 0.8×, {met(found[0] >= 0.8)}), "
+                         f"p99 {found[1]:.2f}× (target ≤ 1.5×, {met(found[1] <= 1.5)})")
+    found = rate("condition page (HTML)", "native: the page's own queries")
+    if found:
+        p99 = http["condition page (HTML)"]["p99"]
+        lines.append(f"- condition page: throughput {found[0]:.2f}× the native server running its queries "
+                     f"(target ≥ 0.5×, {met(found[0] >= 0.5)}), p99 {p99:.0f} ms (target < 100 ms at 1M, "
+                     f"{met(p99 < 100)})")
+    return lines
 
 
 if __name__ == "__main__":
