@@ -67,25 +67,29 @@ class KnowledgeBase:
     def stats(self):
         """Return the KB's counts: claims, conditions, studies, sources, triples."""
         rows = self.whole_kb_rows("stats")
-        return rows[0] if rows else {}
+        return {**(rows[0] if rows else {}), "triples": self.per_build("triples", self.store.count)}
 
     def whole_kb_rows(self, name):
-        """Return the rows of a parameterless query that aggregates the whole KB, once per build.
+        """Return the rows of a parameterless query that aggregates the whole KB, once per build."""
+        return self.per_build(name, lambda: self.rows(name))
 
-        A build never changes after it is swapped in, so the answer is kept until the store's
-        build id changes; without it the home page recounts every claim on every visit.
+    def per_build(self, key, compute):
+        """Return compute(), kept until the store's build id changes.
+
+        A build never changes after it is swapped in; without this the home page would
+        recount every claim on every visit.
         """
         build = self.store.build_id
         with self._lock:
             if self._memo_build != build:
                 self._memo, self._memo_build = {}, build
-            if name in self._memo:
-                return self._memo[name]
-        rows = self.rows(name)
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
         with self._lock:
             if self._memo_build == build:
-                self._memo[name] = rows
-        return rows
+                self._memo[key] = value
+        return value
 
     @property
     def build_id(self):

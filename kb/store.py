@@ -106,8 +106,11 @@ class EmbeddedStore:
         return self.raw().query(text, **kwargs)
 
     def count(self):
-        """Return the number of quads in the current build."""
-        return len(self.raw())
+        """Return the number of quads in the current build (recorded by the build)."""
+        try:
+            return int(self.info()["triples"])
+        except (OSError, KeyError, ValueError):
+            return len(self.raw())
 
     def dump(self, fmt, prefixes=None):
         """Serialize every quad of the store in a dataset format (N-Quads, TriG)."""
