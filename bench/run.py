@@ -163,6 +163,31 @@ def bench_queries(spec, remote_spec=None, least=3):
     return rows
 
 
+def bench_memory(spec, work, least=3):
+    """The named questions on the on-disk store against an in-memory copy of it.
+
+    The copy goes through an N-Quads file (pyoxigraph writes and bulk-loads it), so the
+    in-memory store holds exactly the built quads; its load time and size are reported too."""
+    disk = open_store(spec).raw()
+    dump = work / "memory.nq"
+    started = time.perf_counter()
+    disk.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    memory = ox.Store()
+    memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    load_seconds = time.perf_counter() - started
+    dump.unlink()
+    rows = []
+    for query in QUERIES.all(role="question"):
+        params = {p.name: SAMPLES[p.name] for p in query.params if p.name in SAMPLES}
+        text = bind(query.text, query.bindings(params))
+        disk_ms, _ = timings(lambda t=text: list(disk.query(t, use_default_graph_as_union=True)), least=least)
+        memory_ms, _ = timings(lambda t=text: list(memory.query(t, use_default_graph_as_union=True)),
+                               least=least)
+        rows.append({"query": query.name, "disk_ms": disk_ms, "memory_ms": memory_ms})
+    return {"load_seconds": load_seconds, "rss_mib": psutil.Process().memory_info().rss / 2**20,
+            "queries": rows}
+
+
 def load(url, seconds=10.0, clients=CLIENTS, method="GET", requester=None, **kwargs):
     """Hit url with n client threads for a while; return requests/s, p50 and p99 in ms, errors."""
     latencies, errors, stop = [], [0], time.perf_counter() + seconds
@@ -330,6 +355,9 @@ def remote_server(data, work):
     return proc, spec, time.perf_counter() - started
 
 
+PHASES = ("build", "queries", "memory", "http")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -338,35 +366,48 @@ def main():
     parser.add_argument(
         "--remote-max", type=int, default=100000, help="largest size to load into a remote server"
     )
+    parser.add_argument(
+        "--memory-max", type=int, default=100000, help="largest size to copy into an in-memory store"
+    )
     parser.add_argument("--least", type=int, default=3, help="fewest runs of each named query")
+    parser.add_argument(
+        "--phases", default=",".join(PHASES),
+        help="phases to run (build, queries, memory, http); the others keep their saved results",
+    )
     args = parser.parse_args()
+    phases = set(args.phases.split(","))
     results = {"machine": machine(), "sizes": {}}
     for size in [int(s) for s in args.sizes.split(",")]:
         work = OUT / f"work-{size}"
         data = OUT / str(size)
-        if not (data / "data").exists():
-            generate(size, data)
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        entry = {"build": bench_build(data, work)}
-        print(f"{size}: build {entry['build']}", flush=True)
-        if size <= args.shacl_max:
-            entry["shacl"] = bench_shacl(data)
+        saved = OUT / f"results-{size}.json"
+        entry = {} if "build" in phases or not saved.exists() else json.loads(saved.read_text())["entry"]
         spec = f"oxigraph:{work / 'kb'}"
-        if size <= args.remote_max:
-            remote, remote_spec, entry["remote_build_seconds"] = remote_server(data, work)
-            try:
-                entry["queries"] = bench_queries(spec, remote_spec, args.least)
-            finally:
-                remote.terminate()
-                remote.wait(timeout=20)
-        else:
-            entry["queries"] = bench_queries(spec, None, args.least)
-        entry["http"] = bench_http(spec, args.seconds)
+        if "build" in phases:
+            if not (data / "data").exists():
+                generate(size, data)
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            entry["build"] = bench_build(data, work)
+            print(f"{size}: build {entry['build']}", flush=True)
+            if size <= args.shacl_max:
+                entry["shacl"] = bench_shacl(data)
+        if "queries" in phases:
+            if size <= args.remote_max:
+                remote, remote_spec, entry["remote_build_seconds"] = remote_server(data, work)
+                try:
+                    entry["queries"] = bench_queries(spec, remote_spec, args.least)
+                finally:
+                    remote.terminate()
+                    remote.wait(timeout=20)
+            else:
+                entry["queries"] = bench_queries(spec, None, args.least)
+        if "memory" in phases and size <= args.memory_max:
+            entry["memory"] = bench_memory(spec, work, args.least)
+        if "http" in phases:
+            entry["http"] = bench_http(spec, args.seconds)
         results["sizes"][size] = entry
-        (OUT / f"results-{size}.json").write_text(
-            json.dumps({"machine": results["machine"], "entry": entry}, default=list)
-        )
+        saved.write_text(json.dumps({"machine": results["machine"], "entry": entry}, default=list))
         print(json.dumps(entry, default=str)[:2000], flush=True)
     for path in sorted(OUT.glob("results-*.json"), key=lambda p: int(p.stem.split("-")[1])):
         saved = json.loads(path.read_text())  # sizes measured in earlier runs (make bench-full)
@@ -450,8 +491,24 @@ def render(results):
             if not isinstance(r, dict):
                 continue
             lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+        if "memory" in entry:
+            lines += ["", *memory_table(entry["memory"])]
         lines += ["", memory_line(entry["http"]), "", *ratio_lines(size, entry), ""]
     return "\n".join(lines) + "\n"
+
+
+def memory_table(memory):
+    """On disk against in memory, for the queries where either takes at least a millisecond."""
+    rows = [q for q in memory["queries"] if max(q["disk_ms"], q["memory_ms"]) >= 1]
+    ratios = sorted(q["disk_ms"] / max(q["memory_ms"], 1e-6) for q in rows)
+    summary = (f"disk/memory median {statistics.median(ratios):.2f}×, from {ratios[0]:.2f}× "
+               f"to {ratios[-1]:.2f}×" if ratios else "no query took a millisecond")
+    lines = [f"On-disk (optimized) against an in-memory copy (loaded in {memory['load_seconds']:.0f} s; "
+             f"bench process RSS {memory['rss_mib']:.0f} MiB): {summary}.",
+             "", "| named query | on disk ms | in memory ms | disk/memory |", "|---|---|---|---|"]
+    lines += [f"| {q['query']} | {q['disk_ms']:.2f} | {q['memory_ms']:.2f} | "
+              f"{q['disk_ms'] / max(q['memory_ms'], 1e-6):.2f} |" for q in rows]
+    return lines
 
 
 def memory_line(http):
