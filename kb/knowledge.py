@@ -1,6 +1,7 @@
 """The knowledge base as its users reach it: named queries, counts and exports over a store."""
 
 import threading
+from collections import OrderedDict
 
 import pyoxigraph as ox
 
@@ -12,6 +13,7 @@ from .results import RDF_FORMATS, rows_from
 from .store import open_store
 
 DATASET_FORMATS = {"nq", "trig"}
+LOOKUPS_KEPT = 4096  # rows of bound lookups (a study card) kept per build, least recently used out
 
 
 class KnowledgeBase:
@@ -23,6 +25,7 @@ class KnowledgeBase:
         self.row_limit = row_limit
         self._lock = threading.Lock()
         self._memo, self._memo_build = {}, None
+        self._lookups = OrderedDict()
 
     @classmethod
     def from_settings(cls, values=None):
@@ -81,8 +84,7 @@ class KnowledgeBase:
         """
         build = self.store.build_id
         with self._lock:
-            if self._memo_build != build:
-                self._memo, self._memo_build = {}, build
+            self._follow(build)
             if key in self._memo:
                 return self._memo[key]
         value = compute()
@@ -90,6 +92,32 @@ class KnowledgeBase:
             if self._memo_build == build:
                 self._memo[key] = value
         return value
+
+    def lookup(self, name, **params):
+        """Return the first row of a named query for bound parameters, kept for the build.
+
+        For lookups many pages repeat, such as a study's card: a condition page cites dozens of
+        studies, and the same studies recur on every page of the condition.
+        """
+        key = (name, tuple(sorted(params.items())))
+        build = self.store.build_id
+        with self._lock:
+            self._follow(build)
+            if key in self._lookups:
+                self._lookups.move_to_end(key)
+                return self._lookups[key]
+        row = self.first(name, **params)
+        with self._lock:
+            if self._memo_build == build:
+                self._lookups[key] = row
+                if len(self._lookups) > LOOKUPS_KEPT:
+                    self._lookups.popitem(last=False)
+        return row
+
+    def _follow(self, build):
+        """Forget what was kept for an older build (the caller holds the lock)."""
+        if self._memo_build != build:
+            self._memo, self._lookups, self._memo_build = {}, OrderedDict(), build
 
     @property
     def build_id(self):

@@ -30,6 +30,8 @@ def to_python(term):
     """Return a JSON-friendly value for an RDF term: IRIs and strings as str, numbers as numbers."""
     if term is None:
         return None
+    if type(term) is ox.NamedNode:  # the commonest term first: rows of thousands go through here
+        return term.value
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         try:
@@ -82,7 +84,7 @@ def rows_from(solutions, limit=None):
         if limit is not None and count >= limit:
             truncated = True
             break
-        values = [solution[c] for c in columns]
+        values = list(solution)  # in the order of the variables; a lookup by name costs more
         terms.append(values)
-        rows.append({c: to_python(v) for c, v in zip(columns, values, strict=True)})
+        rows.append(dict(zip(columns, map(to_python, values), strict=True)))
     return Rows(columns, rows, terms, truncated)

@@ -51,3 +51,20 @@ def test_whole_kb_counts_are_kept_per_build_and_follow_a_rebuild(tmp_path, data_
     build_store(tmp_path, dirs=data_copy)
     after = client.get("/index.json").get_json()["stats"]["claims"]
     assert 0 < after < before
+
+
+def test_study_cards_on_condition_pages_follow_a_rebuild(tmp_path, data_copy):
+    spec = build_store(tmp_path, dirs=data_copy)
+    client = create_app({"TESTING": True, "STORE": spec}).test_client()
+
+    def titles():
+        claims = client.get("/conditions/cancer-pain.json").get_json()["claims"]
+        return {c["study"]["title"] for claim in claims for c in claim["citations"]}
+
+    before = titles()
+    assert titles() == before  # the second visit reads the cards kept for the build
+    studies = data_copy[1] / "studies" / "studies.ttl"
+    old = next(t for t in sorted(before) if f'"{t}"' in studies.read_text())
+    studies.write_text(studies.read_text().replace(f'"{old}"', '"A renamed title"', 1))
+    build_store(tmp_path, dirs=data_copy)
+    assert titles() == (before - {old}) | {"A renamed title"}

@@ -100,8 +100,8 @@ def claim_cards(kb, **scope):
     rows = kb.rows("claims", **scope)
     studies, cited = {}, {}
     for link in kb.rows("citation-links", **scope):
-        if link["study"] not in studies:  # one bound lookup per study, however large the KB
-            studies[link["study"]] = kb.first("study", study=link["study"])
+        if link["study"] not in studies:  # one bound lookup per study, kept for the build
+            studies[link["study"]] = kb.lookup("study", study=link["study"])
         cited.setdefault(link["claim"], []).append(citation({**studies[link["study"]], **link}))
     for citations in cited.values():  # within a direction, the strongest and largest study first
         citations.sort(key=citation_order)
