@@ -64,6 +64,7 @@ def test_page_has_a_title_one_heading_and_a_json_twin(kind, samples, client):
     assert response.status_code == 200, path
     page = Page(response.get_data(as_text=True))
     assert page.title.strip() and len(page.h1) == 1 and page.h1[0].strip()
+    assert page.title.count("Ketamine evidence KB") == 1, page.title  # the site's name, once
     assert ("application/json", twin_of(path)) in page.alternates
     assert f'<{twin_of(path)}>; rel="alternate"; type="application/json"' in response.headers["Link"]
     twin = client.get(twin_of(path))
