@@ -534,6 +534,10 @@ def render(results):
         if "memory" in entry:
             lines += ["", *memory_table(entry["memory"])]
         lines += ["", memory_line(entry["http"]), "", *ratio_lines(size, entry), ""]
+    analysis = ROOT / "bench" / "ANALYSIS.md"
+    if analysis.exists():  # what stands in the way of each missed target, written by hand
+        body = analysis.read_text().split("\n", 1)[1].replace("\n## ", "\n### ")
+        lines += ["## What the figures say, and what stands in the way (bench/ANALYSIS.md)", body]
     return "\n".join(lines) + "\n"
 
 
