@@ -129,13 +129,19 @@ def test_catalogue_questions_open_and_run_in_the_editor(browser, live_server):
     assert refused == []
 
 
-def test_a_construct_answer_is_shown_as_turtle(browser, live_server):
+def run_in_editor(browser, live_server, query):
+    """Open the editor, type a query into it and press Run; return the page."""
     page, _ = open_page(browser, live_server)
     page.goto(live_server + "/sparql")
     page.wait_for_selector(".CodeMirror")
-    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue("
-                  "'CONSTRUCT WHERE { <https://w3id.org/ketamine-kb/id/condition/crps> ?p ?o }')")
+    page.evaluate("text => document.querySelector('.CodeMirror').CodeMirror.setValue(text)", query)
     page.get_by_role("button", name="Run query").click()
+    return page
+
+
+def test_a_construct_answer_is_shown_as_turtle(browser, live_server):
+    page = run_in_editor(browser, live_server,
+                         "CONSTRUCT WHERE { <https://w3id.org/ketamine-kb/id/condition/crps> ?p ?o }")
     turtle = page.wait_for_selector("#graph-answer").inner_text()
     graph = rdflib.Graph().parse(data=turtle, format="turtle")
     crps = rdflib.URIRef("https://w3id.org/ketamine-kb/id/condition/crps")
@@ -144,12 +150,7 @@ def test_a_construct_answer_is_shown_as_turtle(browser, live_server):
 
 
 def test_a_made_up_iri_is_never_a_link(browser, live_server):
-    page, _ = open_page(browser, live_server)
-    page.goto(live_server + "/sparql")
-    page.wait_for_selector(".CodeMirror")
-    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue("
-                  "'SELECT ?x WHERE { BIND(IRI(\"javascript:alert(1)\") AS ?x) }')")
-    page.get_by_role("button", name="Run query").click()
+    page = run_in_editor(browser, live_server, 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }')
     cell = page.wait_for_selector("#answer-table tbody td")
     assert cell.inner_text() == "javascript:alert(1)"
     assert page.locator("#answer-table a").count() == 0
