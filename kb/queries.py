@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import querytext
 from .errors import InvalidParameter, UnknownQuery
 from .namespaces import PREFIXES
 
@@ -113,12 +114,9 @@ def expand_iri(raw, name="iri"):
 
 
 def query_form(text):
-    """Return the form keyword of a SPARQL query, skipping its prologue and comments."""
-    # IRIs and strings first: a '#' inside <...ontology#> is not a comment.
-    body = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", " ", text)
-    body = re.sub(r"#[^\n]*", "", body)
-    match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
-    return match.group(1).upper() if match else "SELECT"
+    """Return the form keyword of a SPARQL query (SELECT when it names none), read from its
+    tokens so that the words inside strings, IRIs and comments do not count."""
+    return next((t.keyword for t in querytext.tokens(text) if t.keyword in querytext.FORMS), "SELECT")
 
 
 def parse_header(path, text):
@@ -190,15 +188,6 @@ class Catalogue:
         return [q for q in queries if role is None or q.role == role]
 
 
-_STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' + "|" + r"'''(?:[^'\\]|\\.|'(?!''))*'''" + "|"
-           + r'"(?:[^"\\\n]|\\.)*"' + "|" + r"'(?:[^'\\\n]|\\.)*'")
-TOKEN = re.compile(
-    r"(?P<skip>#[^\n]*|<[^<>\"{}|^`\\\s]*>|" + _STRING + r")"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
-    r"|(?P<word>\b(?:SELECT|WHERE|GROUP|ORDER|HAVING|LIMIT|OFFSET|VALUES)\b)"
-    r"|(?P<punct>[{}()])", re.I)
-
-
 def bind(text, substitutions):
     """Replace each bound variable by its term, as SEP-0007 substitution (and pyoxigraph) does.
 
@@ -224,24 +213,23 @@ def _variables(text):
     """Return each variable of a query with where it stands; scanned once per query text."""
     found = []
     selects, projecting, modifiers, depth = 0, False, False, 0
-    for match in TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        upper = token.upper()
-        if kind == "word":
-            if upper == "SELECT":
-                selects, projecting, modifiers = selects + 1, True, False
-            elif upper == "WHERE":
-                projecting = False
-            elif upper in ("GROUP", "ORDER"):
-                modifiers = True
-            elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
-                modifiers = False
-        elif kind == "punct":
-            if token in "{}":
-                projecting, modifiers = False, False
-            depth += {"(": 1, ")": -1}.get(token, 0)
-        elif kind == "var":
-            found.append((match.start(), match.end(), token[1:], (projecting, modifiers, depth, selects)))
+    for tok in querytext.tokens(text):  # strings, IRIs and comments are tokens of their own
+        word = tok.keyword
+        if word == "SELECT":
+            selects, projecting, modifiers = selects + 1, True, False
+        elif word == "WHERE":
+            projecting = False
+        elif word in ("GROUP", "ORDER"):
+            modifiers = True
+        elif word in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
+            modifiers = False
+        elif tok.text in ("{", "}"):
+            projecting, modifiers = False, False
+        elif tok.text in ("(", ")"):
+            depth += 1 if tok.text == "(" else -1
+        elif tok.kind == "var":
+            end = tok.offset + len(tok.text)
+            found.append((tok.offset, end, tok.text[1:], (projecting, modifiers, depth, selects)))
     return tuple(found)
 
 
