@@ -93,14 +93,13 @@ def collect(result, limit, fmt=None):
     if isinstance(result, ox.QueryBoolean):
         return Answer("ASK", boolean=bool(result))
     rows, truncated = [], False
-    if isinstance(result, ox.QuerySolutions) and fmt:  # cannot pass the cap: no need to count
-        columns = [v.value for v in result.variables]
-        return Answer("SELECT", columns=columns, body=result.serialize(format=RESULT_FORMATS[fmt]),
-                      body_format=fmt)
     if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        if fmt:  # its own LIMIT keeps it within the cap: no need to count
+            return Answer("SELECT", columns=columns, body=result.serialize(format=RESULT_FORMATS[fmt]),
+                          body_format=fmt)
         # pyoxigraph writes the rows natively (a third of the worker's time on a light query
         # went to converting each term in Python); the writer stops it one row past the cap.
-        columns = [v.value for v in result.variables]
         out = CappedLines(limit + 1)  # the header line and `limit` rows
         try:
             result.serialize(out, format=ox.QueryResultsFormat.TSV)
