@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 from kb import build as builder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
-from kb.queries import Catalogue, bind  # noqa: E402
+from kb.query.binding import bind
+from kb.query.catalogue import Catalogue  # noqa: E402
 from kb.store import open_store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

@@ -1,71 +1,99 @@
-"""The knowledge base as its users reach it: named queries, counts and exports over a store."""
+"""The knowledge base as its users reach it: the one way to run a named query, over one store.
+
+A named query is rendered with its validated parameters (``NamedQuery.render``) and run either
+in this process (the CLI, the build, exports written to disk) or, when the KB serves requests,
+through the store's query runner with a time budget, so that no page can hold a thread or a
+core longer than the budget allows.
+"""
 
 import threading
 from collections import OrderedDict
 
 import pyoxigraph as ox
 
-from . import settings as config
-from .errors import InvalidParameter
-from .namespaces import PREFIXES
-from .queries import Catalogue
-from .results import RDF_FORMATS, rows_from
-from .store import open_store
+from kb import formats
+from kb.errors import InvalidParameter
+from kb.namespaces import PREFIXES
+from kb.query.catalogue import Catalogue
+from kb.query.rows import records, rows_from
+from kb.query.text import query_form
+from kb.sparql import protocol
+from kb.store import open_store
 
-DATASET_FORMATS = {"nq", "trig"}
+ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+GRAPH_LIMIT = 50_000_000  # triples of a CONSTRUCT a page may read back (a whole-KB export)
 LOOKUPS_KEPT = 4096  # rows of bound lookups (a study card) kept per build, least recently used out
 
 
 class KnowledgeBase:
     """A store plus the catalogue of named queries, with the limits that apply to both."""
 
-    def __init__(self, store, catalogue, row_limit=10000):
+    def __init__(self, store, catalogue, row_limit=10000, runner=None, budget=None):
         self.store = store
         self.catalogue = catalogue
         self.row_limit = row_limit
+        self.runner = runner  # where queries for a request run (kb/sparql/sandbox.py), or None
+        self.budget = budget  # seconds each of those may take
         self._lock = threading.Lock()
         self._memo, self._memo_build = {}, None
         self._lookups = OrderedDict()
 
     @classmethod
-    def from_settings(cls, values=None):
-        """Open the KB that the settings (KB_* environment variables by default) name."""
-        values = {**config.defaults(), **(values or {})}
-        return cls(open_store(values["STORE"]), Catalogue(values["QUERIES_DIR"]),
-                   row_limit=int(values["ROW_LIMIT"]))
+    def open(cls, settings, serving=False):
+        """Open the KB that the settings name; serving=True runs every query under the page budget."""
+        store = open_store(settings.store)
+        runner = None
+        if serving:
+            runner = store.query_runner(settings.page_workers, settings.page_timeout,
+                                        settings.row_limit, settings.query_memory_mb)
+        return cls(store, Catalogue(settings.queries_dir), row_limit=settings.row_limit,
+                   runner=runner, budget=settings.page_timeout if serving else None)
 
     def run_query(self, name, **params):
         """Run a named query with its parameters bound; SELECT answers come back as Rows."""
-        query = self.catalogue.get(name)
-        return self.run(query, params)
+        return self.run(self.catalogue.get(name), params)
 
     def run(self, query, params=None):
         """Run a NamedQuery; return Rows, a bool (ASK) or a list of triples (CONSTRUCT)."""
-        answer = self.store.query(query.text, substitutions=query.bindings(params or {}))
+        return self.run_text(query.render(params))
+
+    def run_text(self, text):
+        """Run query text already rendered: under the budget when serving, else in this process."""
+        if self.runner is not None:
+            return self._run_budgeted(text)
+        answer = self.store.query(text)
         if isinstance(answer, ox.QuerySolutions):
             return rows_from(answer, limit=self.row_limit)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
         return list(answer)
 
+    def _run_budgeted(self, text):
+        # The row cap is for SELECT answers, as in this process; graphs come whole.
+        limit = self.row_limit if query_form(text) in ("SELECT", "ASK") else GRAPH_LIMIT
+        answer = self.runner.run(text, timeout=self.budget, row_limit=limit)
+        if answer.form == "SELECT":
+            return protocol.rows_of(answer)
+        if answer.form == "ASK":
+            return bool(answer.boolean)
+        return protocol.triples_of(answer)
+
     def rows(self, name, **params):
         """Return the rows (plain dicts) of a named SELECT query."""
         return self.run_query(name, **params).rows
 
+    def records(self, name, **params):
+        """Return the rows of a named query with the list-valued columns its header declares split."""
+        return records(self.rows(name, **params), self.catalogue.get(name).lists)
+
     def first(self, name, **params):
-        """Return the first row of a named SELECT query, or None."""
-        rows = self.rows(name, **params)
-        return rows[0] if rows else None
+        """Return the first record of a named SELECT query, or None."""
+        found = self.records(name, **params)
+        return found[0] if found else None
 
     def describe(self, iri):
         """Return the triples of a resource's Concise Bounded Description (queries/describe.rq)."""
         return self.run_query("describe", resource=iri)
-
-    def export_catalogue(self):
-        """Return the citation and claim exports (kb/exports.py) with their /download paths and sizes."""
-        from .exports import catalogue
-
-        return catalogue(self)
 
     def stats(self):
         """Return the KB's counts: claims, conditions, studies, sources, triples."""
@@ -73,15 +101,11 @@ class KnowledgeBase:
         return {**(rows[0] if rows else {}), "triples": self.per_build("triples", self.store.count)}
 
     def whole_kb_rows(self, name):
-        """Return the rows of a parameterless query that aggregates the whole KB, once per build."""
-        return self.per_build(name, lambda: self.rows(name))
+        """Return the records of a parameterless query that aggregates the whole KB, once per build."""
+        return self.per_build(name, lambda: self.records(name))
 
     def per_build(self, key, compute):
-        """Return compute(), kept until the store's build id changes.
-
-        A build never changes after it is swapped in; without this the home page would
-        recount every claim on every visit.
-        """
+        """Return compute(), kept until the store's build id changes (a build never changes)."""
         build = self.store.build_id
         with self._lock:
             self._follow(build)
@@ -94,10 +118,10 @@ class KnowledgeBase:
         return value
 
     def lookup(self, name, **params):
-        """Return the first row of a named query for bound parameters, kept for the build.
+        """Return the first record of a named query for bound parameters, kept for the build.
 
-        For lookups many pages repeat, such as a study's card: a condition page cites dozens of
-        studies, and the same studies recur on every page of the condition.
+        For lookups many pages repeat, such as a study's card: the same studies recur on every
+        page of a condition.
         """
         key = (name, tuple(sorted(params.items())))
         build = self.store.build_id
@@ -125,15 +149,16 @@ class KnowledgeBase:
 
     def export(self, fmt):
         """Serialize the whole KB; triple formats get the union of every named graph."""
-        if fmt not in RDF_FORMATS:
-            raise InvalidParameter(f"format {fmt!r}: expected one of {', '.join(RDF_FORMATS)}")
-        if fmt in DATASET_FORMATS:
-            return self.store.dump(RDF_FORMATS[fmt], PREFIXES)
-        triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return serialize_triples(triples, fmt)
+        found = formats.RDF.get(fmt)
+        if found is None:
+            raise InvalidParameter(f"format {fmt!r}: expected one of {', '.join(formats.RDF)}")
+        if found.kind == "dataset":
+            return self.store.dump(found.writer, PREFIXES)
+        triples = self.run_text(ALL_TRIPLES)
+        return formats.serialize_triples(triples, fmt, PREFIXES)
 
-
-def serialize_triples(triples, fmt):
-    """Serialize triples with pyoxigraph, with the KB's prefixes where the format has them."""
-    prefixes = PREFIXES if fmt in {"turtle", "trig", "rdfxml"} else None
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    def close(self):
+        """Stop the query workers, if any."""
+        close = getattr(self.runner, "close", None)
+        if close:
+            close()

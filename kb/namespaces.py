@@ -6,7 +6,6 @@ BASE = "https://w3id.org/ketamine-kb/"
 EV = Namespace(BASE + "ontology#")  # our own vocabulary (ontology/evidence.ttl)
 ID = Namespace(BASE + "id/")  # resources the KB mints: claims, studies, conditions ...
 GRAPH = Namespace(BASE + "graph/")  # one named graph per source file, plus derived graphs
-EVSH = Namespace(BASE + "shapes#")  # SHACL shapes (ontology/shapes.ttl)
 CITO = Namespace("http://purl.org/spar/cito/")  # citation typing
 FABIO = Namespace("http://purl.org/spar/fabio/")  # bibliographic works
 BIBO = Namespace("http://purl.org/ontology/bibo/")  # PMID, DOI

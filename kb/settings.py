@@ -1,11 +1,12 @@
 """Declared settings: each has a name, a default and a help line.
 
-Every setting is read from a ``KB_``-prefixed environment variable (``KB_STORE``,
-``KB_QUERY_TIMEOUT`` ...), and the web app also takes them from its test config.
+``Settings.load()`` reads each from its ``KB_``-prefixed environment variable (``KB_STORE``,
+``KB_QUERY_TIMEOUT`` ...) once, then applies overrides (a CLI option, the web app's test
+config), and returns one typed, read-only object that the CLI and the app factory hand on.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,9 @@ SETTINGS = [
             "Deepest nesting of brackets a query may have (Oxigraph's parser overflows on thousands).",
             int),
     Setting("QUERY_WORKERS", 2, "Worker processes that run SPARQL queries (each can be killed).", int),
+    Setting("PAGE_TIMEOUT", 5.0, "Seconds one query of a page (not /sparql) may run before it is stopped.",
+            float),
+    Setting("PAGE_WORKERS", 2, "Worker processes that run the pages' queries, apart from /sparql's.", int),
     Setting("QUERY_MEMORY_MB", 2048, "Address space each query worker may use, in MiB (0: no cap).", int),
     Setting("HOST", "127.0.0.1", "Address kb serve binds to."),
     Setting("PORT", 5000, "Port kb serve listens on.", int),
@@ -46,18 +50,44 @@ SETTINGS = [
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def get(name, environ=None):
-    """Return a setting's value from KB_NAME in the environment, or its default."""
-    setting = BY_NAME[name]
-    raw = (os.environ if environ is None else environ).get("KB_" + name)
-    if raw is None:
-        return setting.default
+def convert(setting, raw):
+    """Return a raw value as the setting's type, naming the variable when it does not fit."""
+    if raw is None or isinstance(raw, setting.type):
+        return setting.default if raw is None else raw
     try:
         return setting.type(raw)
     except ValueError as exc:
-        raise ValueError(f"KB_{name}={raw!r} is not a valid {setting.type.__name__}: {exc}") from exc
+        raise ValueError(f"KB_{setting.name}={raw!r} is not a valid {setting.type.__name__}: {exc}") from exc
 
 
-def defaults():
-    """Return every setting's current value, keyed by name."""
-    return {s.name: get(s.name) for s in SETTINGS}
+def get(name, environ=None):
+    """Return a setting's value from KB_NAME in the environment, or its default."""
+    return convert(BY_NAME[name], (os.environ if environ is None else environ).get("KB_" + name))
+
+
+_Fields = make_dataclass("_Fields", [(s.name.lower(), s.type) for s in SETTINGS], frozen=True)
+
+
+class Settings(_Fields):
+    """Every setting's value, typed: settings.store, settings.query_timeout ..."""
+
+    @classmethod
+    def load(cls, environ=None, **overrides):
+        """Read every KB_* variable once, then apply overrides (None keeps the variable's value)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for setting in SETTINGS:
+            raw = overrides.get(setting.name)
+            if raw is None:
+                raw = environ.get("KB_" + setting.name)
+            values[setting.name.lower()] = convert(setting, raw)
+        return cls(**values)
+
+    @property
+    def data_dirs_list(self):
+        """Return the data folders as a list."""
+        return self.data_dirs.split(os.pathsep)
+
+    def as_config(self):
+        """Return the values keyed by setting name, as Flask's config holds them."""
+        return {s.name: getattr(self, s.name.lower()) for s in SETTINGS}

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kb import build as builder
 from kb import settings as config
+from kb.settings import Settings
 from kb.knowledge import KnowledgeBase
 from webapp import create_app
 
@@ -139,7 +140,7 @@ def source_text():
 @pytest.fixture(scope="session")
 def store_kb(store_spec):
     """The session store as a KnowledgeBase, to compute what the pages should show."""
-    return KnowledgeBase.from_settings({"STORE": store_spec})
+    return KnowledgeBase.open(Settings.load(STORE=store_spec))
 
 
 __all__ = ["config", "build_store"]

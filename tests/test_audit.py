@@ -10,12 +10,12 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from kb import audit as auditing
+from kb.interchange import audit as auditing
 from kb.cli import main
 from kb.knowledge import KnowledgeBase
 from kb.namespaces import CITO, EV
-from kb.queries import Catalogue
-from kb.store import EmbeddedStore
+from kb.query.catalogue import Catalogue
+from kb.store.embedded import EmbeddedStore
 from webapp import create_app
 
 from .conftest import DATA_DIRS, QUERIES, build_store

@@ -5,7 +5,8 @@ import pyoxigraph as ox
 import pytest
 
 from kb.knowledge import KnowledgeBase
-from kb.queries import Catalogue, bind
+from kb.query.binding import bind
+from kb.query.catalogue import Catalogue
 from kb.store import open_store
 
 from .conftest import QUERIES
@@ -23,7 +24,7 @@ def test_text_binding_answers_as_pyoxigraph_substitutions_do(name, store_spec):
     oracle = kb.store.raw().query(query.text, substitutions=query.bindings(params),
                                   use_default_graph_as_union=True)
     if isinstance(oracle, ox.QuerySolutions):
-        from kb.results import rows_from
+        from kb.query.rows import rows_from
 
         oracle = rows_from(oracle, limit=kb.row_limit)
     elif isinstance(oracle, ox.QueryBoolean):

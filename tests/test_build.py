@@ -7,8 +7,8 @@ import pytest
 from kb import build as builder
 from kb.errors import ValidationFailed
 from kb.knowledge import KnowledgeBase
-from kb.queries import Catalogue
-from kb.store import EmbeddedStore
+from kb.query.catalogue import Catalogue
+from kb.store.embedded import EmbeddedStore
 
 from .conftest import QUERIES, SHAPES, build_store
 

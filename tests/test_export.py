@@ -8,7 +8,9 @@ import bibtexparser
 import pytest
 import rdflib
 
-from kb import exports, importers
+from kb.interchange import exports
+
+from kb.interchange import importers
 from kb.cli import main
 
 from .conftest import QUERIES, SHAPES
@@ -124,7 +126,7 @@ def test_claims_csv_has_one_row_per_claim(store_kb):
 
 @pytest.mark.parametrize("fmt", sorted(exports.EXPORTS))
 def test_kb_export_writes_each_format(runner, fmt, tmp_path):
-    out = tmp_path / exports.EXPORTS[fmt][0]
+    out = tmp_path / exports.EXPORTS[fmt].file
     result = runner.invoke(main, ["export", "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 1000
@@ -153,7 +155,7 @@ def test_a_claim_has_its_nanopublication(client):
 
 
 def test_every_export_in_the_catalogue_downloads_at_its_size(client, store_kb):
-    catalogue = store_kb.export_catalogue()
+    catalogue = exports.catalogue(store_kb)
     assert {e["format"] for e in catalogue} == set(exports.EXPORTS)
     for entry in catalogue:
         response = client.get(entry["href"])

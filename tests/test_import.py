@@ -9,15 +9,15 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kb import importers
+from kb.interchange import importers
 from kb.cli import main
 from kb.errors import ValidationFailed
-from kb.importers import bibtex, pubmed
-from kb.importers.merge import Curated, design_for
+from kb.interchange.importers import bibtex, pubmed
+from kb.interchange.importers.merge import Curated, design_for
 from kb.knowledge import KnowledgeBase
 from kb.namespaces import BIBO, EV
-from kb.queries import Catalogue
-from kb.store import EmbeddedStore
+from kb.query.catalogue import Catalogue
+from kb.store.embedded import EmbeddedStore
 from webapp import create_app
 
 from .conftest import QUERIES, SHAPES, build_store

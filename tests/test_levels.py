@@ -6,11 +6,12 @@ import pyoxigraph as ox
 import pytest
 
 from kb import build as builder
-from kb.derive import DERIVED_LEVELS, derive, ordered
+from kb.build.load import graph_name
+from kb.build.derive import DERIVED_LEVELS, derive, ordered
 from kb.errors import UnknownQuery
 from kb.knowledge import KnowledgeBase
-from kb.queries import Catalogue, load_query
-from kb.store import EmbeddedStore
+from kb.query.catalogue import Catalogue, load_query
+from kb.store.embedded import EmbeddedStore, LocalStore
 
 from .conftest import DATA_DIRS, QUERIES
 
@@ -39,7 +40,7 @@ def memory_store(extra=""):
     """Load ontology/ and data/ (plus some Turtle) into an in-memory store, without deriving."""
     store = ox.Store()
     for path in [p for d in DATA_DIRS for p in sorted(Path(d).rglob("*.ttl"))]:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=builder.graph_name(path, DATA_DIRS))
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, DATA_DIRS))
     if extra:
         store.load(extra.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:test:extra"))
     return store
@@ -91,7 +92,7 @@ def test_an_open_label_study_behind_superior_results_is_graded_down():
     extra = (TEST_CLAIM.format(name="superior", quote="Infusions give superior results.")
              + TEST_CLAIM.format(name="plain", quote="Infusions help cancer pain."))
     store = memory_store(extra)
-    derive(store, Catalogue(QUERIES))
+    derive(store, KnowledgeBase(LocalStore(store), Catalogue(QUERIES), row_limit=None))
     assert level_of(store, "urn:test:claim:plain") == [4]
     assert level_of(store, "urn:test:claim:superior") == [5]
 
@@ -105,7 +106,7 @@ def test_a_rule_threshold_is_data(tmp_path):
         store.remove(quad)
     store.add(ox.Quad(rule, threshold, ox.Literal("10", datatype=ox.NamedNode(
         "http://www.w3.org/2001/XMLSchema#integer")), ox.NamedNode("urn:test:extra")))
-    derive(store, Catalogue(QUERIES))
+    derive(store, KnowledgeBase(LocalStore(store), Catalogue(QUERIES), row_limit=None))
     assert level_of(store, CLAIM + "lidocaine-comparison") == [2]
     assert level_of(store, CLAIM + "social-anxiety-reduction") == [2]
 

@@ -264,9 +264,12 @@ def test_unknown_pages_get_a_404_page_and_the_json_error_shape(path, client):
     assert set(as_json.get_json()) == {"ok", "error", "status"} and as_json.get_json()["ok"] is False
 
 
-def test_a_404_suggests_what_the_address_may_have_meant(client):
-    page = Page(client.get("/conditions/fibro").get_data(as_text=True))
-    assert "/conditions/fibromyalgia" in page.links
+def test_a_404_offers_a_search_for_the_words_of_the_address_and_runs_no_query(app, client):
+    kb = app.extensions["kb"]
+    before = kb.runner.counts["queries"]
+    page = Page(client.get("/no-such-page/fibro-pain").get_data(as_text=True))
+    assert "/search?q=fibro+pain" in page.links
+    assert kb.runner.counts["queries"] == before
 
 
 def test_a_server_error_gets_the_same_page_style_and_shape(store_spec):

@@ -17,11 +17,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from kb import sparql
+from kb.sparql import protocol as sparql
 from kb.namespaces import CITO, EV, ID
-from kb.queries import Catalogue
-from kb.sandbox import Sandbox
-from kb.service import QueryService
+from kb.query.catalogue import Catalogue
+from kb.sparql.sandbox import Sandbox
+from kb.sparql.service import QueryService
 
 from .conftest import DATA_DIRS, QUERIES, ROOT
 from .pagecheck import Page

@@ -11,8 +11,9 @@ import pytest
 from kb import build as builder
 from kb.errors import KBError, StoreUnavailable, ValidationFailed
 from kb.knowledge import KnowledgeBase
-from kb.queries import Catalogue
-from kb.store import EmbeddedStore, open_store
+from kb.query.catalogue import Catalogue
+from kb.store import open_store
+from kb.store.embedded import EmbeddedStore
 from webapp import create_app
 
 from .conftest import DATA_DIRS, QUERIES, SHAPES, free_port, wait_for

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kb import validate as checks
+from kb.build import checks
 
 from .conftest import DATA_DIRS, SHAPES
 

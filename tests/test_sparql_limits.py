@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from kb.errors import QueryTimeout
-from kb.sandbox import ClientGone, QueryFailed, Sandbox
+from kb.sparql.sandbox import ClientGone, QueryFailed, Sandbox
 from webapp import create_app
 
 LIMIT = 2.0

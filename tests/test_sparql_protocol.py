@@ -15,7 +15,7 @@ import pytest
 import rdflib
 
 from kb.namespaces import EV
-from kb.sparql import query_digest
+from kb.sparql.protocol import query_digest
 
 from .conftest import DATA_DIRS
 

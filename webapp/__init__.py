@@ -1,33 +1,32 @@
 """The web app: browsing pages for clinicians, the SPARQL endpoint for researchers."""
 
+import os
+
 from flask import Flask
 
-from kb import settings as config
+from kb.settings import BY_NAME, Settings
 
-from . import caching, errors, kbconn
+from . import caching, errors, links, services
 
 
 def create_app(test_config=None):
-    """Create the app: defaults, then KB_* environment variables, then the test config."""
+    """Create the app: defaults, then KB_* environment variables, then the test config.
+
+    The settings are read once here; the app's services (the KB, the query service, the
+    request log) and its template globals are made from them, and the blueprints only read them.
+    """
+    test_config = dict(test_config or {})
+    settings = Settings.load(os.environ, **{k: v for k, v in test_config.items() if k in BY_NAME})
     app = Flask(__name__)
-    app.config.update(config.defaults())
-    app.config.from_prefixed_env("KB")
-    if test_config:
-        app.config.update(test_config)
+    app.config.update(settings.as_config(), KB_SETTINGS=settings)
+    app.config.update({k: v for k, v in test_config.items() if k not in BY_NAME})
     app.json.sort_keys = False
-    kbconn.init_app(app)
+    services.init_app(app, settings)
     errors.init_app(app)
     caching.init_app(app)
-    from .views import browse, claims, concepts, conditions, linked_data, sources, studies
+    links.init_app(app)
+    from .views import BLUEPRINTS
 
-    app.register_blueprint(browse.bp)
-    for module in (conditions, claims, studies, sources, concepts, linked_data):
-        app.register_blueprint(module.bp)
-    from .views import exports
-
-    app.register_blueprint(exports.bp)  # /audit, citation exports, /download/<export>
-    from .views import queries, sparql
-
-    app.register_blueprint(sparql.bp)  # /sparql, /.well-known/void
-    app.register_blueprint(queries.bp)  # /queries/, /queries/NAME(.json|.csv)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

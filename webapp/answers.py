@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from kb import sparql
 from kb.namespaces import PREFIXES
+from kb.sparql import protocol as sparql
 
 from . import links
 

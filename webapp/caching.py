@@ -7,7 +7,7 @@ from flask import request
 
 from kb.errors import KBError
 
-from .kbconn import get_kb
+from .services import get_kb
 
 # The SPARQL endpoint answers arbitrary queries with its own limits and logging; it is not cached.
 UNCACHED_PREFIXES = ("/sparql",)

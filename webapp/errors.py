@@ -1,28 +1,47 @@
-"""One error shape: JSON {"ok": false, "error", "status"} or the error.html page."""
+"""One error shape: JSON {"ok": false, "error", "status"}, the error.html page, or plain text.
+
+Which one a client gets is chosen here alone: a CSV twin's error is text; a SPARQL client's
+error is written the way it reads answers (kb/sparql/protocol.py); a browser gets the page and
+a JSON client the JSON. An error handler never runs a query.
+"""
 
 import re
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
+from kb import formats
 from kb.errors import KBError
+from kb.sparql import protocol
 
 from . import links
-from .kbconn import get_kb
 from .negotiation import wants_json
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
           413: "Query too large", 422: "Invalid data", 500: "Server error", 503: "Unavailable"}
+PROTOCOL_PATHS = ("/sparql", "/.well-known/void")
 
 
-def error_response(status, message, suggestions=()):
-    """Render an error as JSON for JSON clients, as a page for browsers."""
-    if wants_json():
-        return {"ok": False, "error": message, "status": status}, status
+def style():
+    """Return how this request's client reads an error: 'json', 'html' or 'text'."""
+    if request.path.endswith(".csv"):
+        return "text"
+    if request.path.startswith(PROTOCOL_PATHS):
+        return protocol.error_style(request.headers.get("Accept", ""))
+    return "json" if wants_json() else "html"
+
+
+def error_response(status, message, extra=None):
+    """Render an error in the one shape, the way the client reads it."""
+    chosen = style()
+    if chosen == "json":
+        return {"ok": False, "error": message, "status": status, **(extra or {})}, status
+    if chosen == "text":
+        return Response(f"{status} {message}\n", status=status,
+                        content_type=f"{formats.TEXT}; charset=utf-8")
     title = f"{status} {TITLES.get(status, 'Error')}"
-    return render_template("error.html", title=title, status=status, heading=title,
-                           message=message, suggestions=suggestions,
-                           kinds=links.PAGE_FOLDERS), status
+    return render_template("error.html", title=title, status=status, heading=title, message=message,
+                           words=guess_words(request.path), kinds=links.PAGE_FOLDERS), status
 
 
 def guess_words(path):
@@ -32,28 +51,13 @@ def guess_words(path):
     return re.sub(r"[-_.+%]+", " ", last).strip()[:100]
 
 
-def suggestions_for(path):
-    """Return a few pages whose names match the words of a path that was not found."""
-    words = guess_words(path)
-    candidates = [words] + sorted((w for w in words.split() if len(w) >= 3), key=len, reverse=True)
-    for phrase in dict.fromkeys(c for c in candidates if c):
-        try:
-            rows = get_kb().rows("search", q=phrase)
-        except KBError:
-            return []
-        hits = [{"label": r["label"], "kind": r["kind"], "page": links.page_url(r["item"])}
-                for r in rows if links.page_url(r["item"])]
-        if hits:
-            return hits[:8]
-    return []
-
-
 def init_app(app):
     """Map the KB's exceptions and HTTP errors to the one error shape."""
 
     @app.errorhandler(KBError)
     def kb_error(exc):
-        return error_response(exc.status, str(exc))
+        offered = getattr(exc, "offered", None)
+        return error_response(exc.status, str(exc), {"offered": offered} if offered else None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -61,7 +65,7 @@ def init_app(app):
             message = f"Nothing is published at {request.path}."
             if exc.description != NotFound.description:
                 message = f"{message} {exc.description}"
-            return error_response(404, message, suggestions_for(request.path))
+            return error_response(404, message)
         if exc.code == 500:
             return error_response(500, "Something went wrong on our side; the error was logged.")
         return error_response(exc.code, exc.description)

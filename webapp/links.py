@@ -1,23 +1,39 @@
-"""Where the KB's IRIs live in the app: each kind of resource has a page and an RDF address."""
+"""Where the KB's IRIs live in the app: each kind of resource has a page and an RDF address.
+
+KINDS is the route table of resources, declared once: the views register their page routes
+from it, and every link to a resource's page or RDF is made from it.
+"""
 
 import re
+from typing import NamedTuple
 from urllib.parse import quote
 
 from flask import abort
 
 from kb.namespaces import ID
 
-# The page folder of each kind of IRI the KB mints (https://w3id.org/ketamine-kb/id/KIND/SLUG).
-PAGE_FOLDERS = {
-    "condition": "conditions",
-    "claim": "claims",
-    "study": "studies",
-    "design": "designs",
-    "source": "sources",
-    "route": "routes",
-    "intervention": "interventions",
-    "condition-group": "groups",
+from .filters import highlight
+
+
+class Kind(NamedTuple):
+    folder: str  # the page's folder: /FOLDER/SLUG
+    label: str
+    concept: bool = False  # a controlled term, shown by the concept view
+
+
+# Each kind of IRI the KB mints (https://w3id.org/ketamine-kb/id/KIND/SLUG).
+KINDS = {
+    "condition": Kind("conditions", "Condition"),
+    "claim": Kind("claims", "Claim"),
+    "study": Kind("studies", "Study"),
+    "design": Kind("designs", "Study design"),
+    "source": Kind("sources", "Source"),
+    "route": Kind("routes", "Route", concept=True),
+    "intervention": Kind("interventions", "Intervention", concept=True),
+    "condition-group": Kind("groups", "Condition group", concept=True),
 }
+PAGE_FOLDERS = {kind: k.folder for kind, k in KINDS.items()}
+CONCEPT_FOLDERS = {k.folder: (kind, k.label) for kind, k in KINDS.items() if k.concept}
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
 
 
@@ -70,3 +86,10 @@ def iri_or_404(kind, slug):
     if not is_slug(slug):
         abort(404)
     return mint(kind, slug)
+
+
+def init_app(app):
+    """Offer the link makers to every template."""
+    app.add_template_global(page_url, "page_url")
+    app.add_template_global(data_url, "data_url")
+    app.add_template_filter(highlight, "highlight")

@@ -2,20 +2,9 @@
 
 from flask import request
 
-from kb.results import RDF_FORMATS
+from kb.formats import HTML, JSON, RESOURCE_EXTENSIONS, XHTML
 
-HTML = "text/html"
-XHTML = "application/xhtml+xml"
-JSON = "application/json"
-
-# URL extension -> (kb.results.RDF_FORMATS name, label), for the RDF of one resource.
-RDF_EXTENSIONS = {
-    "ttl": ("turtle", "Turtle"),
-    "jsonld": ("jsonld", "JSON-LD"),
-    "nt": ("nt", "N-Triples"),
-    "rdf": ("rdfxml", "RDF/XML"),
-}
-MEDIA_TYPES = {ext: RDF_FORMATS[name].media_type for ext, (name, _) in RDF_EXTENSIONS.items()}
+MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in RESOURCE_EXTENSIONS.items()}
 
 
 def wants_json():
@@ -29,7 +18,7 @@ def wants_json():
 def split_extension(name):
     """Split 'slug.ttl' into ('slug', 'ttl'); a name without a known RDF extension keeps it."""
     stem, dot, ext = name.rpartition(".")
-    if dot and ext in RDF_EXTENSIONS:
+    if dot and ext in RESOURCE_EXTENSIONS:
         return stem, ext
     return name, None
 

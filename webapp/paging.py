@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from kb.derive import PAGE_SIZE  # the build numbers each condition's pages of this size
+from kb.build.derive import PAGE_SIZE  # the build numbers each condition's pages of this size
 from kb.errors import InvalidParameter
 
 

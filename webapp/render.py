@@ -1,14 +1,11 @@
 """Render one page's data as HTML or as its JSON twin, and a resource's RDF."""
 
-import re
-
 from flask import Response, make_response, render_template, request
-from markupsafe import Markup, escape
 
-from kb.knowledge import serialize_triples
+from kb import formats
 
 from . import links
-from .negotiation import MEDIA_TYPES, RDF_EXTENSIONS, wants_json
+from .negotiation import wants_json
 
 
 def json_twin():
@@ -20,8 +17,8 @@ def json_twin():
 
 def resource_alternates(iri):
     """Return the (href, media type, label) of every RDF representation of a KB IRI."""
-    return [(links.data_url(iri, ext), MEDIA_TYPES[ext], label)
-            for ext, (_, label) in RDF_EXTENSIONS.items()]
+    return [(links.data_url(iri, ext), fmt.media_type, fmt.label)
+            for ext, fmt in formats.RESOURCE_EXTENSIONS.items()]
 
 
 def page(template, data, title, resource=None, view=None):
@@ -31,7 +28,7 @@ def page(template, data, title, resource=None, view=None):
     ``resource`` is the IRI the page is about, whose RDF the page advertises too.
     """
     twin = json_twin()
-    alternates = [(twin, "application/json", "JSON")]
+    alternates = [(twin, formats.JSON, "JSON")]
     if resource:
         alternates += resource_alternates(resource)
     if wants_json():
@@ -48,20 +45,10 @@ def page(template, data, title, resource=None, view=None):
 
 def rdf(triples, ext, iri):
     """Return triples serialized in the format an RDF extension names, linking the HTML page."""
-    name, _ = RDF_EXTENSIONS[ext]
-    response = Response(serialize_triples(triples, name), mimetype=MEDIA_TYPES[ext])
+    fmt = formats.RESOURCE_EXTENSIONS[ext]
+    response = Response(formats.serialize_triples(triples, fmt.name), mimetype=fmt.media_type)
     response.vary.add("Accept")
     page_path = links.page_url(iri)
     if page_path:
-        response.headers["Link"] = f'<{page_path}>; rel="alternate"; type="text/html"'
+        response.headers["Link"] = f'<{page_path}>; rel="alternate"; type="{formats.HTML}"'
     return response
-
-
-def highlight(text, needle):
-    """Escape text and mark each case-insensitive occurrence of needle."""
-    text = "" if text is None else str(text)
-    if not needle:
-        return escape(text)
-    parts = re.split(f"({re.escape(needle)})", text, flags=re.IGNORECASE)
-    return Markup("").join(Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p)
-                           for i, p in enumerate(parts))

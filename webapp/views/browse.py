@@ -3,13 +3,10 @@
 from flask import Blueprint, current_app, redirect, request
 
 from .. import charts, evidence, links
-from ..kbconn import get_kb
-from ..render import highlight, page
+from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("browse", __name__)
-bp.add_app_template_global(links.page_url, "page_url")
-bp.add_app_template_global(links.data_url, "data_url")
-bp.add_app_template_filter(highlight, "highlight")
 MAX_QUERY = 200
 
 
@@ -20,8 +17,8 @@ def navigation():
     return {"has_sparql": "/sparql" in rules, "has_queries": "/queries/" in rules}
 
 
-@bp.get("/")
 @bp.get("/index.json")
+@bp.get("/")
 def home():
     """Show the conditions grouped as the article groups them, the KB's counts and sources."""
     kb = get_kb()
@@ -36,8 +33,8 @@ def conditions():
     return redirect("/", code=301)
 
 
-@bp.get("/search")
 @bp.get("/search.json")
+@bp.get("/search")
 def search():
     """Find conditions (with synonyms), claims, quotes and studies containing a phrase."""
     q = request.args.get("q", "").strip()[:MAX_QUERY]
@@ -52,8 +49,8 @@ def search():
     return page("search.html", {"q": q, "results": results, "counts": counts}, title=title)
 
 
-@bp.get("/evidence-map")
 @bp.get("/evidence-map.json")
+@bp.get("/evidence-map")
 def evidence_map():
     """Draw conditions by study design, sized by participants and coloured by fidelity."""
     kb = get_kb()

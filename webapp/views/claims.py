@@ -3,22 +3,22 @@
 from flask import Blueprint, abort
 
 from .. import evidence, links
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("claims", __name__)
 
 
-@bp.get("/claims")
 @bp.get("/claims.json")
+@bp.get("/claims")
 def all_claims():
     """List every claim of every source in reading order, each with its verdict."""
     claims = evidence.claim_cards(get_kb())
     return page("claims.html", {"claims": claims}, title="Every claim, in reading order")
 
 
-@bp.get("/claims/<slug>")
 @bp.get("/claims/<slug>.json")
+@bp.get("/claims/<slug>")
 def claim(slug):
     """Show one claim: its quote, what it says, the studies it cites and its verdict."""
     iri = links.iri_or_404("claim", slug)

@@ -3,19 +3,18 @@
 from flask import Blueprint, abort
 
 from .. import evidence, links
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("concepts", __name__)
-KINDS = {"routes": ("route", "Route"), "interventions": ("intervention", "Intervention"),
-         "groups": ("condition-group", "Condition group")}
+FOLDERS = f"any({', '.join(links.CONCEPT_FOLDERS)})"
 
 
-@bp.get("/<any(routes, interventions, groups):folder>/<slug>")
-@bp.get("/<any(routes, interventions, groups):folder>/<slug>.json")
+@bp.get(f"/<{FOLDERS}:folder>/<slug>.json")
+@bp.get(f"/<{FOLDERS}:folder>/<slug>")
 def concept(folder, slug):
     """Show a term's label and definition and the claims, conditions or studies using it."""
-    kind, kind_label = KINDS[folder]
+    kind, kind_label = links.CONCEPT_FOLDERS[folder]
     iri = links.iri_or_404(kind, slug)
     rows = get_kb().rows("concept", concept=iri) or abort(404)
     first = rows[0]

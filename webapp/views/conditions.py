@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, request
 
 from .. import evidence, links, paging
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("conditions", __name__)
 
@@ -25,8 +25,8 @@ def condition_details(row):
     }
 
 
-@bp.get("/conditions/<slug>")
 @bp.get("/conditions/<slug>.json")
+@bp.get("/conditions/<slug>")
 def condition(slug):
     """Show what the article claims about a condition and what the studies behind it reported."""
     kb = get_kb()

@@ -2,19 +2,16 @@
 
 from flask import Blueprint, Response, abort, request
 
-from kb import audit as auditing
-from kb import exports
+from kb import formats
+from kb.interchange import audit as auditing
+from kb.interchange import exports
 
 from .. import links
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("exports", __name__)
 
-# URL extension of a study -> (kb.exports format, media type)
-STUDY_FORMATS = {"bib": ("bibtex", "application/x-bibtex"),
-                 "ris": ("ris", "application/x-research-info-systems"),
-                 "csl.json": ("csljson", "application/vnd.citationstyles.csl+json")}
 
 
 def attachment(data, media_type, filename):
@@ -24,8 +21,8 @@ def attachment(data, media_type, filename):
     return response
 
 
-@bp.get("/audit")
 @bp.get("/audit.json")
+@bp.get("/audit")
 def audit():
     """Show the audit of the article's claims (of one source with ?source=SLUG)."""
     report = auditing.build(get_kb(), request.args.get("source") or None)
@@ -37,7 +34,7 @@ def audit():
 def audit_csv():
     """Send the audit as CSV, one row per finding."""
     report = auditing.build(get_kb(), request.args.get("source") or None)
-    return Response(auditing.render_csv(report), mimetype="text/csv")
+    return Response(auditing.render_csv(report), mimetype=formats.by_name("csv").media_type)
 
 
 @bp.get("/studies/<slug>.bib", defaults={"ext": "bib"})
@@ -45,9 +42,9 @@ def audit_csv():
 @bp.get("/studies/<slug>.csl.json", defaults={"ext": "csl.json"})
 def study_citation(slug, ext):
     """Send one study as BibTeX, RIS or CSL-JSON, named by its slug."""
-    fmt, media_type = STUDY_FORMATS[ext]
-    data = exports.study_export(get_kb(), fmt, links.iri_or_404("study", slug)) or abort(404)
-    return attachment(data, media_type, f"{slug}.{ext}")
+    fmt = formats.CITATION_EXTENSIONS[ext]
+    data = exports.study_export(get_kb(), fmt.name, links.iri_or_404("study", slug)) or abort(404)
+    return attachment(data, fmt.media_type, f"{slug}.{ext}")
 
 
 @bp.get("/claims/<slug>.nanopub.trig")
@@ -56,11 +53,11 @@ def claim_nanopub(slug):
     kb = get_kb()
     iri = links.iri_or_404("claim", slug)
     kb.first("claims", claim=iri) or abort(404)
-    return attachment(exports.nanopubs(kb, claim=iri), "application/trig", f"{slug}.nanopub.trig")
+    return attachment(exports.nanopubs(kb, claim=iri), formats.NANOPUB.media_type, f"{slug}.nanopub.trig")
 
 
 @bp.get("/download/<any(" + ", ".join(f"'{name}'" for name in exports.BY_FILE) + "):name>")
 def download_export(name):
     """Send one export of the whole KB (studies.bib, nanopubs.trig, claims.csv ...)."""
     fmt = exports.BY_FILE[name]
-    return attachment(exports.export(get_kb(), fmt), exports.EXPORTS[fmt][1], name)
+    return attachment(exports.export(get_kb(), fmt), exports.EXPORTS[fmt].format.media_type, name)

@@ -2,23 +2,24 @@
 
 from flask import Blueprint, Response, abort, redirect
 
-from kb.results import RDF_FORMATS
+from kb import formats
+from kb.interchange import exports
 
 from .. import links
-from ..kbconn import get_kb
 from ..negotiation import resource_choice, split_extension
 from ..render import page, rdf
+from ..services import get_kb
 
 bp = Blueprint("linked_data", __name__)
 
-# Extension -> (kb export format, label, what it holds), offered on /download.
-DOWNLOADS = {
-    "ttl": ("turtle", "Turtle", "every statement, named graphs merged"),
-    "nt": ("nt", "N-Triples", "every statement, one per line"),
-    "jsonld": ("jsonld", "JSON-LD", "every statement as JSON"),
-    "rdf": ("rdfxml", "RDF/XML", "every statement as XML"),
-    "nq": ("nq", "N-Quads", "every statement with its named graph (its source file)"),
-    "trig": ("trig", "TriG", "the named graphs, one per source file"),
+# What the whole KB in each RDF format holds, offered on /download in this order.
+HOLDS = {
+    "turtle": "every statement, named graphs merged",
+    "nt": "every statement, one per line",
+    "jsonld": "every statement as JSON",
+    "rdfxml": "every statement as XML",
+    "nq": "every statement with its named graph (its source file)",
+    "trig": "the named graphs, one per source file",
 }
 DOWNLOAD_NAME = "ketamine-kb"
 
@@ -41,24 +42,22 @@ def resource(kind, name):
     return rdf(triples, choice, iri)
 
 
-@bp.get("/download")
 @bp.get("/download.json")
+@bp.get("/download")
 def download():
     """Offer the whole KB in each RDF format, and the citation and spreadsheet exports."""
     kb = get_kb()
-    files = [{"format": label, "href": f"/download/{DOWNLOAD_NAME}.{ext}", "holds": holds,
-              "media_type": RDF_FORMATS[name].media_type}
-             for ext, (name, label, holds) in DOWNLOADS.items()]
-    data = {"files": files, "exports": kb.export_catalogue(), "stats": kb.stats()}
+    files = [{"format": fmt.label, "href": f"/download/{DOWNLOAD_NAME}.{fmt.extension}",
+              "holds": holds, "media_type": fmt.media_type}
+             for fmt, holds in ((formats.RDF[name], holds) for name, holds in HOLDS.items())]
+    data = {"files": files, "exports": exports.catalogue(kb), "stats": kb.stats()}
     return page("download.html", data, title="Download the knowledge base")
 
 
 @bp.get(f"/download/{DOWNLOAD_NAME}.<ext>")
 def download_file(ext):
     """Send the whole KB in one RDF format as a file."""
-    if ext not in DOWNLOADS:
-        abort(404)
-    name = DOWNLOADS[ext][0]
-    response = Response(get_kb().export(name), mimetype=RDF_FORMATS[name].media_type)
+    fmt = formats.DOWNLOAD_EXTENSIONS.get(ext) or abort(404)
+    response = Response(get_kb().export(fmt.name), mimetype=fmt.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}.{ext}"'
     return response

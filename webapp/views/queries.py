@@ -4,14 +4,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, request
 
-from kb import sparql
-from kb.errors import InvalidParameter, KBError
+from kb.errors import InvalidParameter
+from kb.sparql import protocol as sparql
 
 from .. import answers
-from ..errors import error_response
-from ..kbconn import get_kb
 from ..render import page
-from .sparql import client_gone, get_service, log_request, start_clock
+from ..services import client_gone, get_kb, get_service, log_request, start_clock
 
 bp = Blueprint("queries", __name__)
 bp.before_request(start_clock)
@@ -29,8 +27,8 @@ def describe(query):
                        for p in query.params]}
 
 
-@bp.get("/queries/")
 @bp.get("/queries/.json")
+@bp.get("/queries/")
 @bp.get("/queries.json")
 def catalogue():
     """List every named query, questions first, with who asks it and its parameters."""
@@ -89,14 +87,6 @@ def csv_twin(query, params):
     if answer.truncated:
         response.headers["X-Truncated"] = "true"
     return response
-
-
-@bp.errorhandler(KBError)
-def twin_error(exc):
-    """A CSV twin's error is plain text; the others keep the one error shape."""
-    if request.path.endswith(".csv"):
-        return Response(f"{exc.status} {exc}\n", status=exc.status, content_type="text/plain; charset=utf-8")
-    return error_response(exc.status, str(exc))
 
 
 @bp.after_request

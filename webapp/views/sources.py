@@ -3,22 +3,22 @@
 from flask import Blueprint, abort
 
 from .. import evidence, links
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("sources", __name__)
 
 
-@bp.get("/sources")
 @bp.get("/sources.json")
+@bp.get("/sources")
 def all_sources():
     """List the source documents with their fidelity counts."""
     sources = [evidence.source_entry(r) for r in get_kb().rows("source")]
     return page("sources.html", {"sources": sources}, title="Source documents")
 
 
-@bp.get("/sources/<slug>")
 @bp.get("/sources/<slug>.json")
+@bp.get("/sources/<slug>")
 def source(slug):
     """Show an article's claims in reading order, each marked with its verdict."""
     kb = get_kb()

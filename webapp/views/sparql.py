@@ -1,50 +1,22 @@
 """The researcher's SPARQL endpoint: /sparql (protocol, editor, service description) and VoID."""
 
-import logging
-import time
+from flask import Blueprint, Response, g, render_template, request
 
-from flask import Blueprint, Response, current_app, g, render_template, request
-
-from kb import sparql
+from kb import formats
 from kb.errors import KBError
 from kb.namespaces import ID, PREFIXES
-from kb.service import QueryService, write_description
+from kb.sparql import protocol as sparql
+from kb.sparql.service import write_description
 
 from .. import answers, links
-from ..errors import error_response
-from ..kbconn import get_kb
+from ..services import client_gone, get_kb, get_service, log_request, start_clock
 
 bp = Blueprint("sparql", __name__)
-log = logging.getLogger("kb.sparql")
-EXTENSION = "sparql"
 EDITOR_PREFIXES = ("ev", "kb", "claim", "study", "cond", "design", "skos", "rdfs", "dcterms", "cito", "bibo")
 EXPOSED = "X-Row-Limit, X-Truncated, X-Query-Seconds"
 PAGES = {f"{ID}{kind}/": f"/{folder}/" for kind, folder in links.PAGE_FOLDERS.items()}  # for editor.js
-DESCRIPTIONS = [("/sparql?format=turtle", "text/turtle", "Service description"),
-                ("/.well-known/void", "text/turtle", "VoID")]
-
-
-@bp.record_once
-def _attach(state):
-    """Give the app its query service; the worker processes start on the first query."""
-    app = state.app
-    app.extensions[EXTENSION] = QueryService.from_settings(app.config, app.extensions["kb"].catalogue)
-    if not log.handlers and not logging.getLogger().handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False  # waitress gives the root logger a handler later: log each line once
-
-
-def get_service():
-    """Return the app's QueryService."""
-    return current_app.extensions[EXTENSION]
-
-
-def client_gone():
-    """Return the server's is-the-client-still-there check (waitress offers one), or None."""
-    return request.environ.get("waitress.client_disconnected")
+DESCRIPTIONS = [("/sparql?format=turtle", formats.RDF["turtle"].media_type, "Service description"),
+                ("/.well-known/void", formats.RDF["turtle"].media_type, "VoID")]
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -67,9 +39,9 @@ def endpoint():
         return editor(operation)
     shape = service.check(operation)
     fmt = sparql.negotiate(shape.form or "SELECT", accept, operation.formats)
-    direct = fmt.name if fmt.kind == "results" else None
+    direct = fmt.name if fmt.kind == "results" else None  # a SELECT written straight in its format
     answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct)
-    if (answer.form == "GRAPH") != (fmt.kind == "graph"):  # the text misled the form guess
+    if (answer.form == "GRAPH") != (fmt.kind != "results"):  # the text misled the form guess
         fmt = sparql.negotiate(answer.form, accept, operation.formats)
     return answer_response(answer, fmt, service.row_limit)
 
@@ -91,7 +63,7 @@ def editor(operation=None):
     alternates = [(href, media_type, label) for label, href, _, media_type in data["downloads"]]
     alternates = alternates or DESCRIPTIONS
     html = render_template("sparql.html", title="SPARQL endpoint", alternates=alternates, **data)
-    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    response = Response(html, status=status, content_type=f"{formats.HTML}; charset=utf-8")
     response.vary.add("Accept")
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
                                          for href, media_type, _ in alternates)
@@ -154,11 +126,11 @@ def void():
 
 def describing(triples):
     """Answer with a description in the negotiated RDF format; a browser reads it as Turtle text."""
-    accept, formats = request.headers.get("Accept", ""), request.args.getlist("format")
-    if sparql.prefers_html(accept) and not formats:
-        fmt, content_type = sparql.GRAPH_FORMATS[0], "text/plain; charset=utf-8"
+    accept, asked = request.headers.get("Accept", ""), request.args.getlist("format")
+    if sparql.prefers_html(accept) and not asked:
+        fmt, content_type = sparql.GRAPH_FORMATS[0], f"{formats.TEXT}; charset=utf-8"
     else:
-        fmt = sparql.negotiate("GRAPH", accept, formats)
+        fmt = sparql.negotiate("GRAPH", accept, asked)
         content_type = fmt.content_type
     response = Response(write_description(triples, fmt), content_type=content_type)
     response.vary.add("Accept")
@@ -174,32 +146,7 @@ def preflight():
         "Access-Control-Max-Age": "86400"})
 
 
-@bp.errorhandler(KBError)
-def endpoint_error(exc):
-    """Write an error the way this client reads answers: JSON, a page, or plain text."""
-    style = sparql.error_style(request.headers.get("Accept", ""))
-    if style == "json":
-        body = {"ok": False, "error": str(exc), "status": exc.status}
-        if isinstance(exc, sparql.NotAcceptable):
-            body["offered"] = exc.offered
-        return body, exc.status
-    if style == "html":
-        return error_response(exc.status, str(exc))
-    return Response(f"{exc.status} {exc}\n", status=exc.status, content_type="text/plain; charset=utf-8")
-
-
-@bp.before_request
-def start_clock():
-    """Note when the request began, for the log."""
-    g.sparql_started = time.perf_counter()
-
-
-def log_request(response):
-    """Log one request: method, path, status, duration and the hash of its query."""
-    seconds = time.perf_counter() - g.get("sparql_started", time.perf_counter())
-    log.info("%s %s %s %.1fms query=%s", request.method, request.path, response.status_code,
-             seconds * 1000, g.get("query_digest", "-"))
-    return response
+bp.before_request(start_clock)
 
 
 @bp.after_request

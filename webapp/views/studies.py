@@ -3,8 +3,8 @@
 from flask import Blueprint, abort
 
 from .. import evidence, links
-from ..kbconn import get_kb
 from ..render import page
+from ..services import get_kb
 
 bp = Blueprint("studies", __name__)
 
@@ -18,16 +18,16 @@ def citing_claim(row):
             "reason": row["reason"]}
 
 
-@bp.get("/studies")
 @bp.get("/studies.json")
+@bp.get("/studies")
 def all_studies():
     """List every study with its design, level, size, year, PMID and verification status."""
     studies = [evidence.study_entry(r) for r in get_kb().rows("studies-by-design")]
     return page("studies.html", {"studies": studies}, title="Studies the claims rest on")
 
 
-@bp.get("/studies/<slug>")
 @bp.get("/studies/<slug>.json")
+@bp.get("/studies/<slug>")
 def study(slug):
     """Show a study, how it was verified, what it reported and every claim citing it."""
     kb = get_kb()
@@ -39,16 +39,16 @@ def study(slug):
     return page("study.html", data, title=f"Study: {row['title']}", resource=iri)
 
 
-@bp.get("/designs")
 @bp.get("/designs.json")
+@bp.get("/designs")
 def all_designs():
     """List the study designs with their Oxford CEBM 2011 levels of evidence."""
     designs = [evidence.design_entry(r) for r in get_kb().rows("design")]
     return page("designs.html", {"designs": designs}, title="Study designs and levels of evidence")
 
 
-@bp.get("/designs/<slug>")
 @bp.get("/designs/<slug>.json")
+@bp.get("/designs/<slug>")
 def design(slug):
     """Show a study design, its level of evidence and the studies of that design."""
     kb = get_kb()

@@ -9,8 +9,8 @@ import io
 import json
 from dataclasses import dataclass
 
-from .namespaces import PREFIXES
-from .queries import expand_iri
+from kb.namespaces import PREFIXES
+from kb.query.catalogue import expand_iri
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,6 @@ def build(kb, source=None):
             entry["groups"] = group_by(rows, "discrepancy_label")
         sections.append(entry)
     return {"source": iri, "counts": {s["key"]: s["count"] for s in sections}, "sections": sections}
-
-
-def counts(kb, source=None):
-    """Return the audit's counts by section key (what the home page links to /audit#KEY)."""
-    return build(kb, source)["counts"]
 
 
 def group_by(rows, column):

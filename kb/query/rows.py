@@ -5,26 +5,12 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from kb import formats
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger",
                                    "positiveInteger", "nonPositiveInteger", "negativeInteger")}
 DECIMAL_TYPES = {XSD + t for t in ("decimal", "double", "float")}
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
 
 def to_python(term):
     """Return a JSON-friendly value for an RDF term: IRIs and strings as str, numbers as numbers."""
@@ -73,7 +59,7 @@ def serialize_rows(columns, terms, fmt):
     lines = ["\t".join("?" + c for c in columns)]
     lines += ["\t".join("" if t is None else str(t) for t in row) for row in terms]
     solutions = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
-    return solutions.serialize(format=RESULT_FORMATS[fmt])
+    return solutions.serialize(format=formats.by_name(fmt, formats.RESULTS).writer)
 
 
 def rows_from(solutions, limit=None):
@@ -88,3 +74,22 @@ def rows_from(solutions, limit=None):
         terms.append(values)
         rows.append(dict(zip(columns, map(to_python, values), strict=True)))
     return Rows(columns, rows, terms, truncated)
+
+
+def records(rows, lists):
+    """Return rows as records whose list-valued columns are lists.
+
+    ``lists`` maps a column to how its GROUP_CONCAT packed the values: "lines" (one value a
+    line, returned sorted) or "words" (space-separated IRIs, in their order); a query's header
+    declares them (``# lists:`` and ``# iri-lists:``).
+    """
+    if not lists:
+        return rows
+    return [{**row, **{c: split(row.get(c), how) for c, how in lists.items()}} for row in rows]
+
+
+def split(value, how):
+    """Split one packed column value."""
+    if how == "lines":
+        return sorted(v for v in (value or "").split("\n") if v)
+    return [v for v in (value or "").split() if v]

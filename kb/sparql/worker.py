@@ -1,4 +1,4 @@
-"""The query worker process (``python -m kb.sandbox_worker FD MEMORY_MB``): one job at a time.
+"""The query worker process (``python -m kb.sparql.worker FD MEMORY_MB``): one job at a time.
 
 It opens the store read-only, runs each query it is sent, reads the answer up to the row cap
 and sends it back as plain data. kb/sandbox.py starts these processes and kills one whose
@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from kb.results import RESULT_FORMATS
+from kb import formats
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,11 @@ def collect(result, limit, fmt=None):
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         if fmt:  # its own LIMIT keeps it within the cap: no need to count
-            return Answer("SELECT", columns=columns, body=result.serialize(format=RESULT_FORMATS[fmt]),
+            writer = formats.by_name(fmt, formats.RESULTS).writer
+            return Answer("SELECT", columns=columns, body=result.serialize(format=writer),
                           body_format=fmt)
-        # pyoxigraph writes the rows natively (a third of the worker's time on a light query
-        # went to converting each term in Python); the writer stops it one row past the cap.
+        # pyoxigraph writes the rows natively, not a Python object per term; the writer stops it
+        # one row past the cap.
         out = CappedLines(limit + 1)  # the header line and `limit` rows
         try:
             result.serialize(out, format=ox.QueryResultsFormat.TSV)
@@ -164,6 +165,6 @@ def serve(fd, memory_mb):
 
 
 if __name__ == "__main__":
-    from kb.sandbox_worker import serve as _serve  # the module's own classes, so answers unpickle
+    from kb.sparql.worker import serve as _serve  # the module's own classes, so answers unpickle
 
     _serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -9,23 +9,24 @@ A query file opens with ``#`` header lines::
     # param ?design iri optional: only claims whose study has this design
     # columns: claim quote design level verdict
 
-Parameters are validated into RDF terms (an IRI, a typed literal) and written into the query
-in their own N-Triples syntax by ``bind`` below, never pasted as raw user text. Writing the
-term into the text lets Oxigraph start from it: pyoxigraph's ``substitutions=`` joins the value
-after evaluating the patterns, which made a page of a condition's claims take 1.5 s instead of
-22 ms at 100,000 claims. tests/test_binding.py keeps ``substitutions=`` as the oracle.
+    # lists: topics interventions          (GROUP_CONCAT columns of one value a line)
+    # iri-lists: matches                    (GROUP_CONCAT columns of space-separated IRIs)
+
+``NamedQuery.render`` is the one place a query meets its parameters: each is validated into an
+RDF term (an IRI, a typed literal) and written into the text by kb/query/binding.py, never
+pasted as raw user text.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import querytext
-from .errors import InvalidParameter, UnknownQuery
-from .namespaces import PREFIXES
+from kb.errors import InvalidParameter, UnknownQuery
+from kb.namespaces import PREFIXES
+from kb.query.binding import bind
+from kb.query.text import query_form
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_RE = re.compile(r"^\?(\w+)\s+(iri|string|integer|decimal)(\s+optional)?\s*:\s*(.*)$")
@@ -78,6 +79,17 @@ class NamedQuery:
         return "question"
 
     @property
+    def lists(self):
+        """Return the list-valued columns the header declares: column -> 'lines' or 'words'."""
+        found = {c: "lines" for c in self.meta.get("lists", "").split()}
+        found.update({c: "words" for c in self.meta.get("iri-lists", "").split()})
+        return found
+
+    def render(self, values=None):
+        """Return the query text with its parameters' validated terms written in."""
+        return bind(self.text, self.bindings(values or {}))
+
+    @property
     def form(self):
         """Return the query form: SELECT, ASK, CONSTRUCT or DESCRIBE."""
         return query_form(self.text)
@@ -111,12 +123,6 @@ def expand_iri(raw, name="iri"):
         raise InvalidParameter(f"parameter {name}: {raw!r} is not an absolute IRI "
                                f"or a CURIE with a known prefix ({', '.join(PREFIXES)})")
     return raw
-
-
-def query_form(text):
-    """Return the form keyword of a SPARQL query (SELECT when it names none), read from its
-    tokens so that the words inside strings, IRIs and comments do not count."""
-    return next((t.keyword for t in querytext.tokens(text) if t.keyword in querytext.FORMS), "SELECT")
 
 
 def parse_header(path, text):
@@ -186,56 +192,3 @@ class Catalogue:
         """Return every query, or those of one role (check, construct, question)."""
         queries = [self.get(n) for n in self.names()]
         return [q for q in queries if role is None or q.role == role]
-
-
-def bind(text, substitutions):
-    """Replace each bound variable by its term, as SEP-0007 substitution (and pyoxigraph) does.
-
-    The binding is done on tokens: strings, IRIs and comments are skipped; a projected
-    variable becomes (TERM AS ?var) in the outermost SELECT and leaves inner projections;
-    in GROUP BY and ORDER BY it becomes (TERM). The terms are validated RDF terms in their
-    own N-Triples syntax, never raw user text.
-    """
-    if not substitutions:
-        return text
-    terms = {v.value: str(t) for v, t in substitutions.items()}
-    out, last = [], 0
-    for start, end, name, where in _variables(text):
-        if name in terms:
-            out.append(text[last:start] + _replacement(name, terms[name], *where))
-            last = end
-    out.append(text[last:])
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=512)
-def _variables(text):
-    """Return each variable of a query with where it stands; scanned once per query text."""
-    found = []
-    selects, projecting, modifiers, depth = 0, False, False, 0
-    for tok in querytext.tokens(text):  # strings, IRIs and comments are tokens of their own
-        word = tok.keyword
-        if word == "SELECT":
-            selects, projecting, modifiers = selects + 1, True, False
-        elif word == "WHERE":
-            projecting = False
-        elif word in ("GROUP", "ORDER"):
-            modifiers = True
-        elif word in ("HAVING", "LIMIT", "OFFSET", "VALUES"):
-            modifiers = False
-        elif tok.text in ("{", "}"):
-            projecting, modifiers = False, False
-        elif tok.text in ("(", ")"):
-            depth += 1 if tok.text == "(" else -1
-        elif tok.kind == "var":
-            end = tok.offset + len(tok.text)
-            found.append((tok.offset, end, tok.text[1:], (projecting, modifiers, depth, selects)))
-    return tuple(found)
-
-
-def _replacement(name, term, projecting, modifiers, depth, selects):
-    if projecting and depth == 0:
-        return f"({term} AS ?{name})" if selects == 1 else ""
-    if modifiers and depth == 0:
-        return f"({term})"
-    return term

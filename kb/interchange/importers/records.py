@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..errors import KBError
+from kb.errors import KBError
 
 
 class ImportFailed(KBError):

@@ -7,8 +7,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ..namespaces import BIBO, EV, FABIO, ID
-from .records import Conflict, mint_slug
+from kb.interchange.importers.records import Conflict, mint_slug
+from kb.namespaces import BIBO, EV, FABIO, ID
 
 STUDY = rdflib.Namespace(ID + "study/")
 DESIGN = rdflib.Namespace(ID + "design/")

@@ -1,32 +1,42 @@
-"""`kb audit` and `kb import`: the audit of a source's claims, and studies from PubMed or BibTeX."""
+"""`kb build`, `kb validate` and `kb import`: the commands that check data and write it."""
 
 import json
 
 import click
 
-from . import audit as auditing
-from . import importers
-from . import settings as config
-from .cli import STORE_HELP, _fail, _settings
-from .errors import KBError, ValidationFailed
-from .knowledge import KnowledgeBase
+from kb import build as builder
+from kb.cli.common import STORE, fail, load_settings
+from kb.errors import KBError, ValidationFailed
+from kb.interchange import importers
 
 
 @click.command()
-@click.option("--source", "source", metavar="ID",
-              help="Only this source document: its slug, src:SLUG or IRI (default: every source).")
-@click.option("--format", "fmt", type=click.Choice(list(auditing.RENDERERS)), default="text")
-@click.option("--store", help=STORE_HELP)
-def audit(source, fmt, store):
-    """Print the audit of the article: unsourced, unverified, overstated, changed numbers and more."""
+@STORE
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--shacl/--no-shacl", default=True,
+              help="Validate with the SHACL shapes (default). --no-shacl is for bulk loads of "
+                   "generated data; syntax, quotes and check queries still run.")
+def build(store, quiet, shacl):
+    """Validate ontology/ and data/ and load them into the store atomically."""
+    settings = load_settings(store)
     try:
-        kb = KnowledgeBase.from_settings(_settings(store))
-        if source and not kb.rows("source", source=auditing.source_iri(source)):
-            raise KBError(f"no source document {source!r} in the KB; `kb query source` lists them")
-        report = auditing.build(kb, source)
+        info = builder.build(settings.store, settings.data_dirs_list, settings.shapes,
+                             settings.queries_dir, verbose=not quiet, shacl=shacl)
     except KBError as exc:
-        _fail(exc)
-    click.echo(auditing.RENDERERS[fmt](report), nl=False)
+        fail(exc)
+    click.echo(f"built {info['build']}: {info['triples']} triples from "
+               f"{len(info['files'])} files in {info['seconds']} s")
+
+
+@click.command()
+def validate():
+    """Run every check of the build without loading anything."""
+    settings = load_settings()
+    try:
+        info = builder.validate(settings.data_dirs_list, settings.shapes, settings.queries_dir)
+    except KBError as exc:
+        fail(exc)
+    click.echo(f"valid: {info['files']} files, {info['triples']} triples")
 
 
 @click.group(name="import")
@@ -35,16 +45,16 @@ def import_():
 
 
 def _run_import(kind, path, prefer_import, as_json):
-    values = config.defaults()
+    settings = load_settings()
     try:
-        summary = importers.run(kind, path, values["DATA_DIRS"].split(config.os.pathsep), values["SHAPES"],
-                                values["QUERIES_DIR"], prefer_import=prefer_import)
+        summary = importers.run(kind, path, settings.data_dirs_list, settings.shapes,
+                                settings.queries_dir, prefer_import=prefer_import)
     except ValidationFailed as exc:
         click.echo(f"import refused: the data would not pass `kb validate`; nothing was written ({path})",
                    err=True)
-        _fail(exc)
+        fail(exc)
     except KBError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
@@ -87,10 +97,3 @@ def pubmed(path, prefer_import, as_json):
 def bibtex(path, prefer_import, as_json):
     """Import the studies of a BibTeX file."""
     _run_import("bibtex", path, prefer_import, as_json)
-
-
-def register(group):
-    """Add these commands to the `kb` group."""
-    group.add_command(audit)
-    group.add_command(import_)
-

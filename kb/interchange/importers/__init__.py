@@ -13,12 +13,13 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from .. import build as builder
-from ..errors import ValidationFailed
-from . import bibtex, pubmed
-from .merge import Curated, plan
-from .records import ImportConflict, ImportFailed, slugify
-from .turtle import apply_replacements, imported_file_text
+from kb import build as builder
+from kb.build.load import data_root
+from kb.errors import ValidationFailed
+from kb.interchange.importers import bibtex, pubmed
+from kb.interchange.importers.merge import Curated, plan
+from kb.interchange.importers.records import ImportConflict, ImportFailed, slugify
+from kb.interchange.importers.turtle import apply_replacements, imported_file_text
 
 PARSERS = {"pubmed": pubmed.parse, "bibtex": bibtex.parse}
 
@@ -36,7 +37,7 @@ def run(kind, source, dirs, shapes, queries_dir, prefer_import=False, today=None
     if not source.is_file():
         raise ImportFailed(f"{source}: no such file")
     records = PARSERS[kind](source)
-    data_dir = builder.data_root(dirs)
+    data_dir = data_root(dirs)
     curated = Curated.load(data_dir)
     result = plan(records, curated, source.name, prefer_import=prefer_import)
     if result.conflicts:

@@ -17,12 +17,13 @@ import requests
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
-from .errors import InvalidParameter, KBError, StoreUnavailable
-from .namespaces import EV, GRAPH
-from .queries import bind, query_form
+from kb.errors import InvalidParameter, KBError, StoreUnavailable
+from kb.formats import SPARQL_ACCEPT, UPDATE_TYPE
+from kb.namespaces import EV, GRAPH
+from kb.progress import progress
+from kb.query.text import query_form
 
 POINTER = GRAPH["current"]
-KB_NODE = ox.NamedNode(str(GRAPH))
 POINTER_TTL = 2.0  # seconds a reader trusts the pointer before asking again
 
 
@@ -60,7 +61,7 @@ class RemoteStore:
         client.queryType = query_form(text)
         client.setMethod(POST)  # long queries and many graph parameters fit in a body
         client.setReturnFormat(JSON)
-        client.addCustomHttpHeader("Accept", ACCEPT[fmt])
+        client.addCustomHttpHeader("Accept", SPARQL_ACCEPT[fmt])
         for graph in default_graphs or []:
             client.addDefaultGraph(graph)
         for graph in named_graphs or []:
@@ -101,10 +102,9 @@ class RemoteStore:
         build, graphs = self.pointer()
         return {"build": build, "graphs": graphs, "store": self.query_url}
 
-    def query(self, text, substitutions=None, default_graph=None, named_graphs=None):
+    def query(self, text, default_graph=None, named_graphs=None):
         """Run a query over the current build; answers are pyoxigraph objects, as embedded."""
         _, graphs = self.pointer()
-        text = bind(text, substitutions)
         defaults = graphs if default_graph is None else [_iri(g) for g in _as_list(default_graph)]
         named = graphs if named_graphs is None else [_iri(g) for g in named_graphs]
         form = query_form(text)
@@ -133,24 +133,17 @@ class RemoteStore:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         if self.gsp_url:
             self._http("PUT", self.gsp_url, params={"graph": graph}, data=data,
-                       headers={"Content-Type": "application/n-triples"}, timeout=self.build_timeout)
+                       headers={"Content-Type": SPARQL_ACCEPT["ntriples"]}, timeout=self.build_timeout)
         else:
             self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
                         f"{data.decode('utf-8')}\n}} }}")
-
-    def drop_graph(self, graph):
-        """Remove a named graph."""
-        if self.gsp_url:
-            self._http("DELETE", self.gsp_url, params={"graph": graph}, ok=(200, 204, 404))
-        else:
-            self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def update(self, text):
         """Send a SPARQL Update to the update endpoint."""
         if not self.update_url:
             raise KBError(f"store {self.query_url} has no update endpoint: add ,update=URL or ,gsp=URL")
         self._http("POST", self.update_url, data=text.encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update"}, timeout=self.build_timeout)
+                   headers={"Content-Type": UPDATE_TYPE}, timeout=self.build_timeout)
 
     def _http(self, method, url, ok=(200, 201, 204), timeout=None, **kwargs):
         headers = kwargs.pop("headers", {})
@@ -178,6 +171,17 @@ class RemoteStore:
         self.update(" ;\n".join(ops))
         self._pointer = (0.0, None, [])
 
+    def query_runner(self, workers, timeout, row_limit, memory_mb):
+        """Return where queries for a request run: here, the server enforces its own limits and
+        the reader gives up after its timeout."""
+        from kb.sparql.sandbox import DirectRunner
+
+        return DirectRunner(self, row_limit=row_limit)
+
+    def stage(self, build_id, verbose=False):
+        """Return a Staging: checked in memory, then uploaded beside the served build."""
+        return RemoteStaging(self, build_id, verbose)
+
     def current_graphs(self):
         """Return the graphs of the current build, or [] when the server holds none yet."""
         try:
@@ -188,7 +192,6 @@ class RemoteStore:
             raise
 
 
-ACCEPT = {"json": "application/sparql-results+json", "ntriples": "application/n-triples"}
 POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?build ; "
                  f"<{EV}buildGraph> ?graph }}")
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -201,3 +204,30 @@ def _as_list(value):
 
 def _iri(graph):
     return graph.value if hasattr(graph, "value") else str(graph)
+
+
+class RemoteStaging:
+    """A build checked in an in-memory store, then staged on the server and switched in one update."""
+
+    def __init__(self, remote, build_id, verbose=False):
+        self.remote, self.build_id, self.verbose = remote, build_id, verbose
+        self.previous = remote.current_graphs()
+        self.store = ox.Store()
+
+    def commit(self, info):
+        """Upload every graph under a staging name, then switch readers; return the triples."""
+        staged = {}
+        graphs = list(self.store.named_graphs())
+        with progress("uploading", total=len(graphs), enabled=self.verbose) as bar:
+            for graph in graphs:
+                staging = f"{GRAPH}staging/{self.build_id}/{graph.value[len(GRAPH):]}"
+                triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+                self.remote.put_graph(staging, triples)
+                staged[graph.value] = staging
+                bar.update(1)
+        self.remote.switch(self.build_id, staged, self.previous)
+        return len(self.store)
+
+    def discard(self):
+        """Forget the in-memory store; nothing was sent to the server."""
+        self.store = None

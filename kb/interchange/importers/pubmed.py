@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from .records import ImportFailed, StudyRecord, clean
+from kb.interchange.importers.records import ImportFailed, StudyRecord, clean
 
 
 def text_of(element):

@@ -7,22 +7,14 @@ Description and ``void`` for the VoID description of the dataset.
 
 import pyoxigraph as ox
 
-from . import sparql
-from .namespaces import PREFIXES
-from .queries import bind
-from .sandbox import DirectRunner, Sandbox
-from .store import StoreSpec, open_store
+from kb import formats
+from kb.namespaces import PREFIXES
+from kb.sparql import protocol as sparql
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-FORMAT_IRIS = {  # the W3C format IRIs (http://www.w3.org/ns/formats/) pyoxigraph knows
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
-}
 
 
 class QueryService:
@@ -36,17 +28,12 @@ class QueryService:
         self.max_nesting = int(max_nesting)
 
     @classmethod
-    def from_settings(cls, values, catalogue):
-        """Build the service the settings describe; an embedded store gets the worker sandbox."""
-        spec = StoreSpec.parse(values["STORE"])
-        if spec.kind == "oxigraph":
-            runner = Sandbox(spec.location, workers=values["QUERY_WORKERS"],
-                             timeout=values["QUERY_TIMEOUT"], row_limit=values["ROW_LIMIT"],
-                             memory_mb=values["QUERY_MEMORY_MB"])
-        else:  # a remote server enforces its own limits; we still cap rows and check the text
-            runner = DirectRunner(open_store(values["STORE"]), row_limit=values["ROW_LIMIT"])
-        return cls(runner, catalogue, allowlist=str(values["SERVICE_ALLOWLIST"] or "").split(),
-                   max_bytes=values["MAX_QUERY_BYTES"], max_nesting=values["MAX_QUERY_NESTING"])
+    def open(cls, settings, store, catalogue):
+        """Build the service the settings describe, on the store's own query runner."""
+        runner = store.query_runner(settings.query_workers, settings.query_timeout,
+                                    settings.row_limit, settings.query_memory_mb)
+        return cls(runner, catalogue, allowlist=settings.service_allowlist.split(),
+                   max_bytes=settings.max_query_bytes, max_nesting=settings.max_query_nesting)
 
     @property
     def row_limit(self):
@@ -76,7 +63,7 @@ class QueryService:
 
     def run_named(self, query, params, cancelled=None):
         """Run a catalogue query with its parameters bound as validated terms (kb/queries.py)."""
-        return self.runner.run(bind(query.text, query.bindings(params)), cancelled=cancelled)
+        return self.runner.run(query.render(params), cancelled=cancelled)
 
     def void(self, dataset, endpoint):
         """Return the VoID description of the dataset (queries/void-description.rq) as triples."""
@@ -101,7 +88,7 @@ class QueryService:
                    (service, sd("defaultDataset"), ox.NamedNode(dataset))]
         if self.allowlist:
             triples.append((service, sd("feature"), sd("BasicFederatedQuery")))
-        triples += [(service, sd("resultFormat"), ox.NamedNode(FORMAT_IRIS[f.name].iri))
+        triples += [(service, sd("resultFormat"), ox.NamedNode(f.writer.iri))
                     for f in (*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS)]
         return [ox.Triple(*t) for t in triples] + self.void(dataset, endpoint)
 
@@ -120,5 +107,5 @@ def write_description(triples, fmt):
     """Serialize a description, grouped by subject, with the sd: and void: prefixes."""
     ordered = sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject),
                                              str(t.predicate), str(t.object)))
-    prefixes = DESCRIPTION_PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None
-    return ox.serialize(ordered, format=FORMAT_IRIS[fmt.name], prefixes=prefixes)
+    prefixes = DESCRIPTION_PREFIXES if fmt.name in formats.PREFIXED else None
+    return ox.serialize(ordered, format=fmt.writer, prefixes=prefixes)

@@ -10,8 +10,8 @@ First every claim gets its page number within its condition's list in reading or
 
 import pyoxigraph as ox
 
-from .errors import UnknownQuery
-from .namespaces import EV, GRAPH
+from kb.errors import UnknownQuery
+from kb.namespaces import EV, GRAPH
 
 DERIVED_LEVELS = GRAPH["derived/levels"]
 DERIVED_PAGES = GRAPH["derived/pages"]
@@ -41,28 +41,27 @@ def ordered(queries):
     return order
 
 
-def derive(store, catalogue, graph=DERIVED_LEVELS):
-    """Insert what every construct query derives into the named graph; return how many triples."""
+def derive(store, kb, graph=DERIVED_LEVELS):
+    """Insert what every construct query derives into the named graph; return how many triples.
+
+    store is the staging pyoxigraph store written to; kb reads it (kb/knowledge.py)."""
     # Pages and summaries first: they read only curated triples, and read them faster before
-    # a million derived triples land in the optimized store (9 s instead of 23 s at 100k).
-    added = derive_pages(store, catalogue)
-    for query in ordered(catalogue.all(role="construct")):
+    # the derived triples land.
+    added = derive_pages(store, kb)
+    for query in ordered(kb.catalogue.all(role="construct")):
         target = ox.NamedNode(GRAPH + query.meta["graph"] if "graph" in query.meta else str(graph))
-        # Written and read back as N-Triples by pyoxigraph: no Python object per triple
-        # (790,000 triples at 100,000 claims; 9 s through bulk_extend, 7 s this way).
-        body = store.query(query.text, use_default_graph_as_union=True).serialize(
-            format=ox.RdfFormat.N_TRIPLES)
+        # Written and read back as N-Triples by pyoxigraph: no Python object per triple.
+        body = kb.store.query(query.render()).serialize(format=ox.RdfFormat.N_TRIPLES)
         store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         added += body.count(b"\n")
     return added
 
 
-def derive_pages(store, catalogue):
+def derive_pages(store, kb):
     """Number every claim's page within its condition, in the order the pages list claims
     (queries/claims.rq: by source, then position in the source, then IRI)."""
-    rows = store.query(catalogue.get("claims-reading-order").text, use_default_graph_as_union=True)
-    order = sorted((r["condition"].value, r["source"].value, int(r["start"].value), r["claim"].value)
-                   for r in rows)
+    order = sorted((r["condition"], r["source"], int(r["start"]), r["claim"])
+                   for r in kb.rows("claims-reading-order"))
     page_of = ox.NamedNode(EV + "conditionPage")
     target = ox.NamedNode(str(DERIVED_PAGES))
     pages = [ox.Literal(str(n), datatype=XSD_INTEGER) for n in range(1, len(order) // PAGE_SIZE + 2)]

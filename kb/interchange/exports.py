@@ -6,11 +6,13 @@ import csv
 import io
 import json
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from .errors import InvalidParameter
-from .namespaces import BASE, PREFIXES
+from kb import formats
+from kb.errors import InvalidParameter
+from kb.namespaces import BASE, PREFIXES
 
 NP = "http://www.nanopub.org/nschema#"
 NANOPUB_BASE = BASE + "np/"
@@ -192,18 +194,23 @@ def claims_csv(kb, source=None):
 
 # ---------------------------------------------------------------- the catalogue
 
-# format -> (file name on /download, media type, what it holds)
+class Export(NamedTuple):
+    file: str  # its name on /download
+    format: formats.Format
+    holds: str
+
+
 EXPORTS = {
-    "bibtex": ("studies.bib", "application/x-bibtex", "every study as BibTeX, keyed by its slug"),
-    "ris": ("studies.ris", "application/x-research-info-systems", "every study as RIS"),
-    "csljson": ("studies.csl.json", "application/vnd.citationstyles.csl+json", "every study as CSL-JSON"),
-    "nanopub": ("nanopubs.trig", "application/trig",
-                "every claim as a nanopublication: assertion, provenance and publication info graphs"),
-    "claims-csv": ("claims.csv", "text/csv",
-                   "one row per claim: condition, intervention, route, design, level, outcome numbers, "
-                   "study PMID/DOI, verdict, discrepancy, quote"),
+    "bibtex": Export("studies.bib", formats.by_name("bibtex"), "every study as BibTeX, keyed by its slug"),
+    "ris": Export("studies.ris", formats.by_name("ris"), "every study as RIS"),
+    "csljson": Export("studies.csl.json", formats.by_name("csljson"), "every study as CSL-JSON"),
+    "nanopub": Export("nanopubs.trig", formats.NANOPUB,
+                      "every claim as a nanopublication: assertion, provenance and publication info graphs"),
+    "claims-csv": Export("claims.csv", formats.by_name("claims-csv"),
+                         "one row per claim: condition, intervention, route, design, level, outcome "
+                         "numbers, study PMID/DOI, verdict, discrepancy, quote"),
 }
-BY_FILE = {name: fmt for fmt, (name, _, _) in EXPORTS.items()}
+BY_FILE = {export.file: fmt for fmt, export in EXPORTS.items()}
 
 
 def export(kb, fmt):
@@ -219,6 +226,6 @@ def export(kb, fmt):
 
 def catalogue(kb):
     """Return every export with its download path, media type and size in bytes."""
-    return [{"format": fmt, "name": name, "href": f"/download/{name}", "media_type": media_type,
-             "holds": holds, "bytes": len(export(kb, fmt))}
-            for fmt, (name, media_type, holds) in EXPORTS.items()]
+    return [{"format": fmt, "name": e.file, "href": f"/download/{e.file}", "media_type": e.format.media_type,
+             "holds": e.holds, "bytes": len(export(kb, fmt))}
+            for fmt, e in EXPORTS.items()]

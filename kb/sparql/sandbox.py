@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KBError, QueryTimeout, StoreUnavailable
-from .sandbox_worker import Answer, Job, collect
+from kb.errors import KBError, QueryTimeout, StoreUnavailable
+from kb.sparql.worker import Answer, Job, collect
 
 __all__ = ["Answer", "ClientGone", "DirectRunner", "QueryFailed", "QueryStopped", "QuerySyntaxError",
            "Sandbox"]
@@ -59,7 +59,7 @@ class ClientGone(KBError):
 
 
 class _Worker:
-    """One worker process (``python -m kb.sandbox_worker``) and the web process's end of its socket."""
+    """One worker process (``python -m kb.sparql.worker``) and the web process's end of its socket."""
 
     def __init__(self, memory_mb):
         ours, theirs = socket.socketpair()
@@ -67,7 +67,7 @@ class _Worker:
             p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kb.sandbox_worker", str(theirs.fileno()), str(memory_mb)],
+                [sys.executable, "-m", "kb.sparql.worker", str(theirs.fileno()), str(memory_mb)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         self.conn = Connection(ours.detach())
 

@@ -17,15 +17,13 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from . import querytext, results
-from .errors import KBError
-from .knowledge import serialize_triples
-from .results import rows_from
+from kb import formats
+from kb.errors import KBError
+from kb.query import text as querytext
+from kb.query.rows import rows_from
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-QUERY_TYPE = "application/sparql-query"
-UPDATE_TYPE = "application/sparql-update"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+FORM_TYPE, QUERY_TYPE, UPDATE_TYPE = formats.FORM_TYPE, formats.QUERY_TYPE, formats.UPDATE_TYPE
+HTML_TYPES = (formats.HTML, formats.XHTML)
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 MAX_CHAIN = 1000  # operators and group keywords in one query; the parser overflows near 3,000
 
@@ -64,48 +62,8 @@ class NotAcceptable(KBError):
         super().__init__(f"{message}; offered: {', '.join(self.offered)}")
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str  # what ?format= and the download links use
-    media_type: str
-    kind: str  # "results" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE)
-    label: str
-    aliases: tuple = ()  # other ?format= names and media types that select it
-
-    @property
-    def content_type(self):
-        return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") else "")
-
-    @property
-    def names(self):
-        return (self.name, self.media_type, *self.aliases)
-
-
-# The first format of each kind is the default, also for */* and for no Accept at all.
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", "results", "SPARQL JSON",
-           ("srj", "application/json")),
-    Format("xml", "application/sparql-results+xml", "results", "SPARQL XML",
-           ("srx", "application/xml", "text/xml")),
-    Format("csv", "text/csv", "results", "CSV"),
-    Format("tsv", "text/tab-separated-values", "results", "TSV", ("text/tsv",)),
-)
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", "graph", "Turtle",
-           ("ttl", "n3", "application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3")),
-    Format("nt", "application/n-triples", "graph", "N-Triples", ("ntriples", "n-triples", "text/plain")),
-    Format("jsonld", "application/ld+json", "graph", "JSON-LD",
-           ("json-ld", "json", "application/json", "application/x-json+ld")),
-    Format("rdfxml", "application/rdf+xml", "graph", "RDF/XML",
-           ("rdf", "rdf+xml", "xml", "application/xml", "text/xml")),
-    Format("trig", "application/trig", "graph", "TriG"),
-    Format("nq", "application/n-quads", "graph", "N-Quads", ("nquads", "n-quads")),
-)
-
-
-def formats_for(form):
-    """Return the formats offered for a query form, the default first."""
-    return GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE", "GRAPH") else RESULT_FORMATS
+RESULT_FORMATS, GRAPH_FORMATS = formats.RESULTS, formats.GRAPHS
+formats_for = formats.for_answer
 
 
 def _accept(header):
@@ -258,12 +216,12 @@ def serialize(answer, fmt):
         if fmt.name == "tsv":
             return answer.tsv
         solutions = ox.parse_query_results(answer.tsv, ox.QueryResultsFormat.TSV)
-        return solutions.serialize(format=results.RESULT_FORMATS[fmt.name])
+        return solutions.serialize(format=fmt.writer)
     if answer.form == "ASK":
         text = json.dumps({"head": {}, "boolean": bool(answer.boolean)})
         boolean = ox.parse_query_results(text, ox.QueryResultsFormat.JSON)
-        return boolean.serialize(format=ox.QueryResultsFormat.from_media_type(fmt.media_type))
-    return serialize_triples(triples_of(answer), fmt.name)
+        return boolean.serialize(format=fmt.writer)
+    return formats.serialize_triples(triples_of(answer), fmt.name)
 
 
 def triples_of(answer):

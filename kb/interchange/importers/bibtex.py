@@ -5,7 +5,7 @@ import re
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from .records import ImportFailed, StudyRecord, clean, initials_of
+from kb.interchange.importers.records import ImportFailed, StudyRecord, clean, initials_of
 
 UNESCAPE = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_"}
 

@@ -142,3 +142,9 @@ def services(text):
     if unescaped != text:
         found += read(unescaped).services
     return found
+
+
+def query_form(text):
+    """Return the form keyword of a SPARQL query (SELECT when it names none), read from its
+    tokens so that the words inside strings, IRIs and comments do not count."""
+    return next((t.keyword for t in tokens(text) if t.keyword in FORMS), "SELECT")

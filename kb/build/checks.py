@@ -14,8 +14,8 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, SH
 
-from .errors import ValidationFailed
-from .namespaces import PREFIXES
+from kb.errors import ValidationFailed
+from kb.namespaces import PREFIXES
 
 TURTLE_SUFFIXES = (".ttl",)
 
@@ -149,31 +149,31 @@ def short(term):
 def quote_problems(quotes, copies, data_root, file_of):
     """Check every quote against its source text.
 
-    quotes are solutions of queries/source-quotes.rq, copies rows of source-copies.rq and
+    quotes are rows of queries/source-quotes.rq, copies rows of source-copies.rq and
     file_of(claim) names the file a claim comes from. Runs on the loaded store, so a large KB
     is checked without parsing it with rdflib; only a failing quote costs a lookup.
     """
     problems, texts = [], {}
     copy_of = {row["source"]: row for row in copies}
     for row in quotes:
-        source = row["source"].value
+        source = row["source"]
         if source not in texts:
             copy = copy_of.get(source)
             texts[source] = (_source_text(Path(data_root) / copy["local_copy"], copy["sha256"])
                              if copy else (None, None))  # the shapes ask for a local copy
             if texts[source][1]:
-                problems.append(Problem(file_of(row["claim"].value),
+                problems.append(Problem(file_of(row["claim"]),
                                         f"source {short(rdflib.URIRef(source))}: {texts[source][1]}"))
         text, error = texts[source]
         if text is None or error:
             continue
-        exact, start, end = row["exact"].value, int(row["start"].value), int(row["end"].value)
+        exact, start, end = row["exact"], int(row["start"]), int(row["end"])
         if text[start:end] == exact:
             continue
         found = text.find(exact)
         hint = (f"the quote is at {found}-{found + len(exact)}" if found >= 0
                 else "the quote is not in the source text at all")
-        claim = rdflib.URIRef(row["claim"].value)
+        claim = rdflib.URIRef(row["claim"])
         file = file_of(str(claim))
         problems.append(Problem(file, f"quote does not match the source at {start}-{end}; {hint}",
                                 line=line_of(file, claim), node=short(claim), value=exact[:60]))

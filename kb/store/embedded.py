@@ -11,49 +11,32 @@ into a new build and switches readers to it when all of it passed.
 reader never sees a half-built store and a failed build leaves the old one.
 """
 
+import gc
 import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KBError, StoreUnavailable
-from .queries import bind
+from kb.errors import KBError, StoreUnavailable
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2  # the serving build and the one before it, still open in old readers
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    kind: str
-    location: str
-    options: dict
+class LocalStore:
+    """A pyoxigraph store open in this process (a build's staging store), read as the KB reads:
+    the default graph is the union of the named graphs."""
 
-    @classmethod
-    def parse(cls, text):
-        """Parse ``oxigraph:PATH`` or ``sparql:QUERY_URL[,update=URL][,gsp=URL][,...]``."""
-        kind, sep, rest = (text or "").partition(":")
-        if not sep or not rest:
-            raise KBError(f"store setting {text!r}: expected oxigraph:PATH or sparql:QUERY_URL")
-        if kind == "oxigraph":
-            return cls("oxigraph", rest, {})
-        if kind == "sparql":
-            url, *opts = rest.split(",")
-            options = {}
-            for opt in opts:
-                key, eq, value = opt.partition("=")
-                if not eq or key not in {"update", "gsp", "user", "password", "timeout",
-                                                 "build_timeout"}:
-                    raise KBError(f"store setting {text!r}: unknown option {opt!r} "
-                                  "(expected update=, gsp=, user=, password=, timeout=, "
-                                  "build_timeout=)")
-                options[key] = value
-            return cls("sparql", url, options)
-        raise KBError(f"store setting {text!r}: unknown kind {kind!r} (expected oxigraph or sparql)")
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, text, default_graph=None, named_graphs=None):
+        """Run a SPARQL query over the union of the named graphs."""
+        return self.store.query(text, use_default_graph_as_union=True)
 
 
 class EmbeddedStore:
@@ -91,11 +74,8 @@ class EmbeddedStore:
         path = self.link.parent / self.build_id / BUILD_INFO
         return json.loads(path.read_text())
 
-    def query(self, text, substitutions=None, default_graph=None, named_graphs=None):
-        """Run a SPARQL query; the default graph is the union of all named graphs.
-
-        Substitutions are written into the text as terms (kb/queries.py says why)."""
-        text = bind(text, substitutions)
+    def query(self, text, default_graph=None, named_graphs=None):
+        """Run a SPARQL query; the default graph is the union of all named graphs."""
         kwargs = {}
         if default_graph is not None:
             kwargs["default_graph"] = default_graph
@@ -115,6 +95,44 @@ class EmbeddedStore:
     def dump(self, fmt, prefixes=None):
         """Serialize every quad of the store in a dataset format (N-Quads, TriG)."""
         return self.raw().dump(format=fmt, prefixes=prefixes)
+
+    def query_runner(self, workers, timeout, row_limit, memory_mb):
+        """Return where queries for a request run: worker processes that can be killed, since
+        nothing interrupts pyoxigraph inside one query."""
+        from kb.sparql.sandbox import Sandbox
+
+        return Sandbox(self.link, workers=workers, timeout=timeout, row_limit=row_limit,
+                       memory_mb=memory_mb)
+
+    def stage(self, build_id, verbose=False):
+        """Return a Staging: a fresh on-disk store that becomes the served one on commit."""
+        return Staging(BuildFolder(self.link, build_id))
+
+
+class Staging:
+    """One build being loaded into its own folder; committed by moving the link to it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.store = folder.open()
+
+    def commit(self, info):
+        """Compact the store, record the build and switch readers to it; return its triples."""
+        self.store.optimize()  # an on-disk store answers joins many times slower before it
+        triples = len(self.store)
+        self.store.flush()
+        self.store = None  # closes RocksDB before the link moves
+        self.folder.commit({**info, "triples": triples,
+                            "built_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        return triples
+
+    def discard(self):
+        """Close the store and remove its folder; the served build is untouched."""
+        # A traceback's frames may still hold the store open, and RocksDB would write its files
+        # again after the folder is removed: drop every reference, collect, then remove.
+        self.store = None
+        gc.collect()
+        self.folder.discard()
 
 
 class BuildFolder:
@@ -154,13 +172,3 @@ class BuildFolder:
         builds = sorted(p for p in self.builds.iterdir() if p.is_dir())
         for old in builds[:-KEEP_BUILDS]:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def open_store(spec_text):
-    """Open the store a setting names, for reading."""
-    spec = StoreSpec.parse(spec_text)
-    if spec.kind == "oxigraph":
-        return EmbeddedStore(spec.location)
-    from .remote import RemoteStore
-
-    return RemoteStore(spec)
