@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from kb import build as builder
 from kb import settings as config
-from kb.settings import Settings
 from kb.knowledge import KnowledgeBase
+from kb.settings import Settings
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from kb.interchange import audit as auditing
 from kb.cli import main
+from kb.interchange import audit as auditing
 from kb.knowledge import KnowledgeBase
 from kb.namespaces import CITO, EV
 from kb.query.catalogue import Catalogue

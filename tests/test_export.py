@@ -8,10 +8,8 @@ import bibtexparser
 import pytest
 import rdflib
 
-from kb.interchange import exports
-
-from kb.interchange import importers
 from kb.cli import main
+from kb.interchange import exports, importers
 
 from .conftest import QUERIES, SHAPES
 

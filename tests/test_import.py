@@ -9,9 +9,9 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kb.interchange import importers
 from kb.cli import main
 from kb.errors import ValidationFailed
+from kb.interchange import importers
 from kb.interchange.importers import bibtex, pubmed
 from kb.interchange.importers.merge import Curated, design_for
 from kb.knowledge import KnowledgeBase

@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from kb import build as builder
-from kb.build.load import graph_name
 from kb.build.derive import DERIVED_LEVELS, derive, ordered
+from kb.build.load import graph_name
 from kb.errors import UnknownQuery
 from kb.knowledge import KnowledgeBase
 from kb.query.catalogue import Catalogue, load_query

@@ -17,9 +17,9 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from kb.sparql import protocol as sparql
 from kb.namespaces import CITO, EV, ID
 from kb.query.catalogue import Catalogue
+from kb.sparql import protocol as sparql
 from kb.sparql.sandbox import Sandbox
 from kb.sparql.service import QueryService
 
