@@ -124,7 +124,8 @@ def bench_shacl(data):
     code = (
         f"import time; from kb.build import checks\n"
         f"files = checks.collect_files([{str(data / 'ontology')!r}, {str(data / 'data')!r}])\n"
-        f"t = time.perf_counter(); n = checks.validate_shapes(files, {str(ROOT / 'ontology' / 'shapes.ttl')!r})\n"
+        f"t = time.perf_counter()\n"
+        f"n = checks.validate_shapes(files, {str(ROOT / 'ontology' / 'shapes.ttl')!r})\n"
         f"R = {{'seconds': time.perf_counter() - t, 'triples': n}}\n" + PEAK
     )
     _, mib, result = run_measured(code)
