@@ -16,16 +16,6 @@ DIRECTION_ORDER = {"supports": 1, "does-not-support": 2, "mentions": 3}
 UNVERIFIED_NOTE = "Not verified — identifiers could not be checked against PubMed"
 
 
-def lines(value):
-    """Split a GROUP_CONCAT column (newline-separated) into a sorted list."""
-    return sorted(v for v in (value or "").split("\n") if v)
-
-
-def words(value):
-    """Split a space-separated column of IRIs into a list."""
-    return [v for v in (value or "").split() if v]
-
-
 def key_of(iri):
     """Return a CSS-friendly key of an ontology term: ev:NotAssessable -> not-assessable."""
     local = str(iri or "").removeprefix(str(EV))
@@ -57,7 +47,7 @@ def study_card(row):
         "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
         "doi_url": f"https://doi.org/{doi}" if doi else None,
         "pmc_url": f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/" if pmcid else None,
-        "reported_outcomes": lines(row.get("reported_outcomes")),
+        "reported_outcomes": row.get("reported_outcomes") or [],
     }
 
 
@@ -71,19 +61,19 @@ def claim_card(row, citations):
     """Return a claim as the pages show it: quote, statement, outcome, studies, verdict."""
     return {
         "iri": row["claim"], "slug": links.slug_of(row["claim"]), "page": links.page_url(row["claim"]),
-        "statement": row["statement"], "topics": lines(row["topics"]),
+        "statement": row["statement"], "topics": row["topics"],
         "quote": {"text": row["quote"], "start": row["start"], "end": row["end"]},
         "source": ref(row["source"], row["source_title"]),
         "condition": ref(row["condition"], row["condition_label"]),
         "route": ref(row["route"], row["route_label"]),
-        "interventions": lines(row["interventions"]),
+        "interventions": row["interventions"],
         "asserted_design": ref(row["asserted_design"], row["asserted_design_label"]),
-        "stated_outcomes": lines(row["stated_outcomes"]),
+        "stated_outcomes": row["stated_outcomes"],
         "no_source": bool(row["no_source"]),
         "citations": citations,
         "fidelity": {"verdict": row["verdict_label"], "key": key_of(row["verdict"]),
-                     "reason": row["reason"], "discrepancies": lines(row["discrepancies"]),
-                     "assessed_by": lines(row["assessed_by"])},
+                     "reason": row["reason"], "discrepancies": row["discrepancies"],
+                     "assessed_by": row["assessed_by"]},
     }
 
 
@@ -97,7 +87,7 @@ def citation_order(card):
 def claim_cards(kb, **scope):
     """Return the claims in scope (claim=, condition=, source= IRIs, a condition's page=N)
     in reading order."""
-    rows = kb.rows("claims", **scope)
+    rows = kb.records("claims", **scope)
     studies, cited = {}, {}
     for link in kb.rows("citation-links", **scope):
         if link["study"] not in studies:  # one bound lookup per study, kept for the build
@@ -168,14 +158,14 @@ def source_entry(row):
 
 def study_entry(row):
     """Return a study as a row of a list: title, design, size, year, PMID, status, claims."""
-    card = study_card({**row, "reported_outcomes": None})
+    card = study_card({**row, "reported_outcomes": []})
     return {**card, "claims": row["claims"]}
 
 
 def design_entry(row):
     """Return a study design with its level of evidence and how often it is used."""
     return {"iri": row["design"], "slug": row["slug"], "page": links.page_url(row["design"]),
-            "label": row["label"], "alt_labels": lines(row["alt_labels"]),
+            "label": row["label"], "alt_labels": row["alt_labels"],
             "definition": row["definition"], "level": row["level"], "rank": row["rank"],
-            "eco": row["eco"], "matches": words(row["matches"]), "studies": row["studies"],
+            "eco": row["eco"], "matches": row["matches"], "studies": row["studies"],
             "asserted_by": row["asserted_by"]}

@@ -1,0 +1,1 @@
+"""Named queries: the catalogue of queries/*.rq, parameter binding, the query-text reader, rows."""

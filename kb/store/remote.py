@@ -37,8 +37,8 @@ class RemoteStore:
         self.user = spec.options.get("user")
         self.password = spec.options.get("password", "")
         self.timeout = float(spec.options.get("timeout", 30))
-        # Uploading and switching a large build is one long transaction on the server (the
-        # switch moved 4.5M triples at 100,000 claims in more than 120 s); readers keep `timeout`.
+        # Uploading and switching a large build is one long transaction on the server;
+        # readers keep `timeout`.
         self.build_timeout = float(spec.options.get("build_timeout", 3600))
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()

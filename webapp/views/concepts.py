@@ -16,12 +16,12 @@ def concept(folder, slug):
     """Show a term's label and definition and the claims, conditions or studies using it."""
     kind, kind_label = links.CONCEPT_FOLDERS[folder]
     iri = links.iri_or_404(kind, slug)
-    rows = get_kb().rows("concept", concept=iri) or abort(404)
+    rows = get_kb().records("concept", concept=iri) or abort(404)
     first = rows[0]
     used_by = [{**evidence.ref(r["user"], r["user_label"]), "type": evidence.key_of(r["user_type"]),
                 "property": r["property"]} for r in rows if r["user"]]
     data = {"concept": {"iri": iri, "kind": kind_label, "label": first["label"],
                         "definition": first["definition"],
-                        "alt_labels": evidence.lines(first["alt_labels"])},
+                        "alt_labels": first["alt_labels"]},
             "used_by": used_by}
     return page("concept.html", data, title=f"{kind_label}: {first['label']}", resource=iri)

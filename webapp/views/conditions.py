@@ -11,17 +11,15 @@ bp = Blueprint("conditions", __name__)
 
 def condition_details(row):
     """Return a condition's names, group, broader and narrower terms, and mappings."""
-    narrower = [dict(zip(("iri", "label"), line.split(" ", 1), strict=True))
-                for line in evidence.lines(row["narrower"])]
+    narrower = [dict(zip(("iri", "label"), line.split(" ", 1), strict=True)) for line in row["narrower"]]
     return {
         "iri": row["condition"], "slug": row["slug"], "label": row["label"],
-        "alt_labels": evidence.lines(row["alt_labels"]), "definition": row["definition"],
+        "alt_labels": row["alt_labels"], "definition": row["definition"],
         "group": evidence.ref(row["group"], row["group_label"]),
         "broader": evidence.ref(row["broader"], row["broader_label"]) if row["broader"] else None,
         "narrower": [evidence.ref(n["iri"], n["label"]) for n in narrower],
-        "named_in": [evidence.ref(iri, None) for iri in evidence.words(row["named_in"])],
-        "exact_matches": evidence.words(row["exact_matches"]),
-        "close_matches": evidence.words(row["close_matches"]),
+        "named_in": [evidence.ref(iri, None) for iri in row["named_in"]],
+        "exact_matches": row["exact_matches"], "close_matches": row["close_matches"],
     }
 
 

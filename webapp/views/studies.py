@@ -33,7 +33,7 @@ def study(slug):
     kb = get_kb()
     iri = links.iri_or_404("study", slug)
     row = kb.first("study", study=iri) or abort(404)
-    data = {"study": {**evidence.study_card(row), "notes": evidence.lines(row["notes"])},
+    data = {"study": {**evidence.study_card(row), "notes": row["notes"]},
             "verifications": kb.rows("study-verifications", study=iri),
             "claims": [citing_claim(r) for r in kb.rows("claims-citing-study", study=iri)]}
     return page("study.html", data, title=f"Study: {row['title']}", resource=iri)
@@ -43,7 +43,7 @@ def study(slug):
 @bp.get("/designs")
 def all_designs():
     """List the study designs with their Oxford CEBM 2011 levels of evidence."""
-    designs = [evidence.design_entry(r) for r in get_kb().rows("design")]
+    designs = [evidence.design_entry(r) for r in get_kb().records("design")]
     return page("designs.html", {"designs": designs}, title="Study designs and levels of evidence")
 
 
