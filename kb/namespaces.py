@@ -42,4 +42,13 @@ PREFIXES = {
     "route": str(ID) + "route/",
     "drug": str(ID) + "intervention/",
     "src": str(ID) + "source/",
+    "assessment": str(ID) + "assessment/",
+    "outcome": str(ID) + "outcome/",
+    "stat": str(ID) + "statistic/",
+    "comparator": str(ID) + "comparator/",
+    "directness": str(ID) + "directness/",
+    "unit": str(ID) + "unit/",
+    "dose-level": str(ID) + "dose-level/",
+    "certainty": str(ID) + "certainty/",
+    "certainty-rule": str(ID) + "certainty-rule/",
 }

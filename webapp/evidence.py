@@ -31,6 +31,11 @@ def ref(iri, label, **extra):
     return {"iri": iri, "label": label, "page": links.page_url(iri), **extra}
 
 
+def refs(lines):
+    """Return links from "IRI label" lines (a list column of a named query)."""
+    return [ref(*line.split(" ", 1)) for line in lines]
+
+
 def study_card(row):
     """Return a study as the pages show it, from a row of study.rq or claim-citations.rq."""
     pmid, doi, pmcid = row.get("pmid"), row.get("doi"), row.get("pmcid")
@@ -64,16 +69,16 @@ def claim_card(row, citations):
         "statement": row["statement"], "topics": row["topics"],
         "quote": {"text": row["quote"], "start": row["start"], "end": row["end"]},
         "source": ref(row["source"], row["source_title"]),
-        "condition": ref(row["condition"], row["condition_label"]),
+        "conditions": refs(row["conditions"]),
         "route": ref(row["route"], row["route_label"]),
         "interventions": row["interventions"],
         "asserted_design": ref(row["asserted_design"], row["asserted_design_label"]),
         "stated_outcomes": row["stated_outcomes"],
         "no_source": bool(row["no_source"]),
         "citations": citations,
-        "fidelity": {"verdict": row["verdict_label"], "key": key_of(row["verdict"]),
+        "fidelity": {"iri": row["assessment"], "verdict": row["verdict_label"], "key": key_of(row["verdict"]),
                      "reason": row["reason"], "discrepancies": row["discrepancies"],
-                     "assessed_by": row["assessed_by"]},
+                     "assessed_by": row["assessed_by"], "last_reviewed": row["last_reviewed"]},
     }
 
 

@@ -4,8 +4,9 @@ A construct query may read what an earlier one derived; it says so with a header
 ``# after: NAME`` and runs after NAME. The others run in name order. A header line
 ``# graph: NAME`` sends its triples to graph/NAME instead of graph/derived/levels.
 
-First every claim gets its page number within its condition's list in reading order
-(ev:conditionPage), so that a page of a condition with thousands of claims is a lookup.
+First every claim gets, for each of its conditions, a listing with its page number within that
+condition's list in reading order (ev:listing, ev:conditionPage), so that a page of a condition
+with thousands of claims is a lookup.
 """
 
 import pyoxigraph as ox
@@ -58,18 +59,25 @@ def derive(store, kb, graph=DERIVED_LEVELS):
 
 
 def derive_pages(store, kb):
-    """Number every claim's page within its condition, in the order the pages list claims
-    (queries/claims.rq: by source, then position in the source, then IRI)."""
+    """Number every claim's page within each of its conditions, in the order the pages list claims
+    (queries/claims.rq: by source, then position in the source, then IRI): one ev:Listing per
+    claim and condition, since a claim names one or more conditions."""
     order = sorted((r["condition"], r["source"], int(r["start"]), r["claim"])
                    for r in kb.rows("claims-reading-order"))
-    page_of = ox.NamedNode(EV + "conditionPage")
+    listing, condition_of = ox.NamedNode(EV + "listing"), ox.NamedNode(EV + "listedUnder")
+    page_of, kind = ox.NamedNode(EV + "conditionPage"), ox.NamedNode(EV + "Listing")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     target = ox.NamedNode(str(DERIVED_PAGES))
     pages = [ox.Literal(str(n), datatype=XSD_INTEGER) for n in range(1, len(order) // PAGE_SIZE + 2)]
     quads, position, current = [], 0, None
     for condition, _, _, claim in order:
         if condition != current:
             current, position = condition, 0
-        quads.append(ox.Quad(ox.NamedNode(claim), page_of, pages[position // PAGE_SIZE], target))
+        node = ox.BlankNode()
+        quads += [ox.Quad(ox.NamedNode(claim), listing, node, target),
+                  ox.Quad(node, rdf_type, kind, target),
+                  ox.Quad(node, condition_of, ox.NamedNode(condition), target),
+                  ox.Quad(node, page_of, pages[position // PAGE_SIZE], target)]
         position += 1
     store.bulk_extend(quads)
     return len(quads)

@@ -12,7 +12,7 @@ bp = Blueprint("studies", __name__)
 def citing_claim(row):
     """Return a claim as it appears on a study's page: what it says and how it cites the study."""
     return {"iri": row["claim"], "page": links.page_url(row["claim"]), "statement": row["statement"],
-            "quote": row["quote"], "condition": evidence.ref(row["condition"], row["condition_label"]),
+            "quote": row["quote"], "conditions": evidence.refs(row["conditions"]),
             "direction": row["direction_label"], "direction_key": evidence.key_of(row["direction"]),
             "verdict": row["verdict_label"], "verdict_key": evidence.key_of(row["verdict"]),
             "reason": row["reason"]}
@@ -35,7 +35,7 @@ def study(slug):
     row = kb.first("study", study=iri) or abort(404)
     data = {"study": {**evidence.study_card(row), "notes": row["notes"]},
             "verifications": kb.rows("study-verifications", study=iri),
-            "claims": [citing_claim(r) for r in kb.rows("claims-citing-study", study=iri)]}
+            "claims": [citing_claim(r) for r in kb.records("claims-citing-study", study=iri)]}
     return page("study.html", data, title=f"Study: {row['title']}", resource=iri)
 
 
