@@ -78,7 +78,7 @@ def test_clinicians_synonyms_are_labels(graph, synonym):
 
 def test_every_claim_has_condition_design_outcome_and_a_source_or_none(graph):
     for claim in claims(graph):
-        assert len(list(graph.objects(claim, EV.condition))) == 1, claim
+        assert list(graph.objects(claim, EV.condition)), claim
         assert graph.value(claim, EV.assertedStudyType) is not None, claim
         assert list(graph.objects(claim, EV.statedOutcome)), claim
         cited = list(graph.objects(claim, EV.citation))
