@@ -13,7 +13,10 @@ from . import links
 VERDICTS = [("exact", "exact"), ("rounded", "rounded"), ("overstated", "overstated"),
             ("mismatch", "mismatch"), ("not_assessable", "not assessable")]
 DIRECTION_ORDER = {"supports": 1, "does-not-support": 2, "mentions": 3}
-UNVERIFIED_NOTE = "Not verified — identifiers could not be checked against PubMed"
+UNVERIFIED_NOTE = ("Identifiers not checked against PubMed: its PMID, title, journal and year could not all be "
+                   "seen on a stored PubMed, PMC or publisher page. This says nothing of the study's quality.")
+SCOPE = ("This knowledge base covers the claims of one clinic's article on ketamine infusions and the studies "
+         "that article cites, not all the evidence on ketamine. It is not medical advice.")
 
 
 def key_of(iri):
@@ -117,17 +120,19 @@ def fidelity_counts(row):
 
 
 def condition_summary(row):
-    """Return a condition's overview row with its one-line summary."""
+    """Return a condition's overview row with its one-line summary: its certainty, never a design label."""
+    certainty = None
+    if row["certainty"]:
+        certainty = {"level": row["certainty_label"], "key": key_of(row["certainty"].rsplit("/", 1)[-1]),
+                     "outcome": row["certainty_outcome_label"], "summary": row["certainty_summary"]}
     if not row["claims"]:
         text = "Named only, no claim of its own"
     else:
         parts = [plural(row["claims"], "claim")]
-        if row["strongest_design"]:
-            size = f", n={row['strongest_n']}" if row["strongest_n"] else ""
-            parts.append(f"strongest evidence: {row['strongest_design_label']} "
-                         f"(CEBM level {row['strongest_level']}){size}")
+        if certainty:
+            parts.append(f"certainty {certainty['summary']} ({certainty['outcome'].lower()})")
         else:
-            parts.append("no supporting study cited")
+            parts.append("no study cited as evidence by the article")
         parts += [f"{c['count']} {c['label']}" for c in fidelity_counts(row)]
         text = " · ".join(parts)
     return {
@@ -135,9 +140,7 @@ def condition_summary(row):
         "page": links.page_url(row["condition"]), "claims": row["claims"],
         "supporting_studies": row["studies"],
         "group": ref(row["group"], row["group_label"]),
-        "strongest": (ref(row["strongest_design"], row["strongest_design_label"],
-                          level=row["strongest_level"], sample_size=row["strongest_n"])
-                      if row["strongest_design"] else None),
+        "certainty": certainty,
         "fidelity": fidelity_counts(row), "summary": text,
     }
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, request
 
 from .. import evidence, links, paging
+from ..findings import summary_of_findings
 from ..render import page
 from ..services import get_kb
 
@@ -39,6 +40,8 @@ def condition(slug):
     else:  # a condition with thousands of claims: the store returns one page
         total = overview["claims"]
         claims = evidence.claim_cards(kb, condition=iri, page=number)
+    certainty, findings = summary_of_findings(kb, iri)
     data = {"condition": condition_details(row), "summary": evidence.condition_summary(overview),
+            "scope": evidence.SCOPE, "certainty": certainty, "summary_of_findings": findings,
             "design_filter": design, "claims": claims, "paging": paging.info(number, total)}
     return page("condition.html", data, title=f"{row['label']}: ketamine evidence", resource=iri)

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort
 
 from .. import evidence, links
+from ..findings import study_results
 from ..render import page
 from ..services import get_kb
 
@@ -33,7 +34,8 @@ def study(slug):
     kb = get_kb()
     iri = links.iri_or_404("study", slug)
     row = kb.first("study", study=iri) or abort(404)
-    data = {"study": {**evidence.study_card(row), "notes": row["notes"]},
+    results, doses = study_results(kb, iri)
+    data = {"study": {**evidence.study_card(row), "notes": row["notes"]}, "results": results, "doses": doses,
             "verifications": kb.rows("study-verifications", study=iri),
             "claims": [citing_claim(r) for r in kb.records("claims-citing-study", study=iri)]}
     return page("study.html", data, title=f"Study: {row['title']}", resource=iri)
