@@ -15,6 +15,8 @@ import random
 import shutil
 from pathlib import Path
 
+ID = "https://w3id.org/ketamine-kb/id/"
+
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS_PER_FILE = 10_000
 CLAIMS_PER_SOURCE = 200
@@ -163,9 +165,12 @@ def claim(rng, i, condition, src, text, start, end, n_studies):
         f'  ev:quote [ a ev:Quote ; ev:source src:{src} ; oa:exact "{escaped}" ;\n'
         f'    oa:start "{start}"^^xsd:nonNegativeInteger ; oa:end "{end}"^^xsd:nonNegativeInteger ] ;\n'
         f"{link}"
-        f"  ev:fidelity [ a ev:FidelityAssessment ; ev:verdict ev:{verdict} ; "
+        f"  ev:fidelity <{ID}assessment/c{i}> .\n"
+        f"<{ID}assessment/c{i}> a ev:FidelityAssessment ; ev:verdict ev:{verdict} ; "
         f'ev:discrepancy ev:{discrepancy} ;\n    ev:reason "synthetic verdict {i}" ; '
-        f'prov:wasAttributedTo "bench" ] .\n'
+        f'prov:wasAttributedTo "bench" ; ev:lastReviewed "2026-11-29"^^xsd:date ;\n'
+        f'    ev:review [ a ev:Review ; ev:reviewerRole "bench" ; prov:endedAtTime "2026-11-29"^^xsd:date ; '
+        f'ev:change "synthetic" ] .\n'
     )
 
 

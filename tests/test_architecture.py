@@ -2,7 +2,6 @@
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
 
@@ -117,4 +116,4 @@ def test_the_folder_listing_names_the_parts():
     assert {"store", "build", "query", "sparql", "interchange", "cli"} <= parts
     for part in parts:
         init = ROOT / "kb" / part / "__init__.py"
-        assert ast.get_docstring(ast.parse(init.read_text())), f"kb/{part}/__init__.py says what the part holds"
+        assert ast.get_docstring(ast.parse(init.read_text())), f"kb/{part}/__init__.py: say what it holds"

@@ -62,8 +62,13 @@ claim:test-permanent-relief a ev:Claim ;
         oa:exact "Ketamine infusions give permanent relief to every patient." ;
         oa:start "0"^^xsd:nonNegativeInteger ; oa:end "58"^^xsd:nonNegativeInteger ] ;
     ev:noSourceGiven true ;
-    ev:fidelity [ a ev:FidelityAssessment ; ev:verdict ev:NotAssessable ; ev:discrepancy ev:NoSource ;
-        ev:reason "A test claim with no source given." ; prov:wasAttributedTo "Test suite" ] .
+    ev:fidelity <https://w3id.org/ketamine-kb/id/assessment/test-second-claim> .
+
+<https://w3id.org/ketamine-kb/id/assessment/test-second-claim> a ev:FidelityAssessment ;
+        ev:verdict ev:NotAssessable ; ev:discrepancy ev:NoSource ; ev:lastReviewed "2026-11-29"^^xsd:date ;
+        ev:review [ a ev:Review ; ev:reviewerRole "test" ; prov:endedAtTime "2026-11-29"^^xsd:date ;
+                    ev:change "First assessment." ] ;
+        ev:reason "A test claim with no source given." ; prov:wasAttributedTo "Test suite" .
 """
 
 

@@ -23,10 +23,10 @@ OA = "http://www.w3.org/ns/oa#"
 @pytest.fixture(scope="module")
 def resources(store_kb):
     """One IRI of each kind the KB mints, taken from the store."""
-    claims = [r for r in store_kb.rows("claims") if not r["no_source"]]
+    claims = [r for r in store_kb.records("claims") if not r["no_source"]]
     study = store_kb.rows("studies-by-design")[0]
     return {"claim": claims[0]["claim"], "study": study["study"], "design": study["design"],
-            "condition": claims[0]["condition"], "source": claims[0]["source"],
+            "condition": claims[0]["conditions"][0].split()[0], "source": claims[0]["source"],
             "route": claims[0]["route"], "intervention": f"{ID}intervention/ketamine",
             "condition-group": f"{ID}condition-group/chronic-pain"}
 

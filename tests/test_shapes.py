@@ -10,8 +10,8 @@ from kb.build import checks
 from .conftest import DATA_DIRS, SHAPES
 
 HERE = Path(__file__).parent / "shapes"
-CONTEXT = [*(p for p in sorted(DATA_DIRS[0].glob("*.ttl")) if p.name != "shapes.ttl"), *sorted((DATA_DIRS[1] / "vocab").glob("*.ttl")),
-           *sorted((DATA_DIRS[1] / "sources").glob("*.ttl"))]
+CONTEXT = [*(p for p in sorted(DATA_DIRS[0].glob("*.ttl")) if p.name != "shapes.ttl"),
+           *sorted((DATA_DIRS[1] / "vocab").glob("*.ttl")), *sorted((DATA_DIRS[1] / "sources").glob("*.ttl"))]
 
 
 def problems_for(example):

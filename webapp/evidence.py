@@ -13,10 +13,11 @@ from . import links
 VERDICTS = [("exact", "exact"), ("rounded", "rounded"), ("overstated", "overstated"),
             ("mismatch", "mismatch"), ("not_assessable", "not assessable")]
 DIRECTION_ORDER = {"supports": 1, "does-not-support": 2, "mentions": 3}
-UNVERIFIED_NOTE = ("Identifiers not checked against PubMed: its PMID, title, journal and year could not all be "
-                   "seen on a stored PubMed, PMC or publisher page. This says nothing of the study's quality.")
-SCOPE = ("This knowledge base covers the claims of one clinic's article on ketamine infusions and the studies "
-         "that article cites, not all the evidence on ketamine. It is not medical advice.")
+UNVERIFIED_NOTE = ("Identifiers not checked against PubMed: its PMID, title, journal and year could not "
+                   "all be seen on a stored PubMed, PMC or publisher page. This says nothing of the "
+                   "study's quality.")
+SCOPE = ("This knowledge base covers the claims of one clinic's article on ketamine infusions and the "
+         "studies that article cites, not all the evidence on ketamine. It is not medical advice.")
 
 
 def key_of(iri):

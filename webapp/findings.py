@@ -56,7 +56,8 @@ def result(row):
 
 def dose(row):
     """Return one dose a study gave."""
-    return {"amount": row["amount"], "unit": row["unit_symbol"], "route": ref(row["route"], row["route_label"]),
+    return {"amount": row["amount"], "unit": row["unit_symbol"],
+            "route": ref(row["route"], row["route_label"]),
             "duration": row["duration"], "duration_text": duration_text(row["duration"]),
             "sessions": row["sessions"], "text": row["text"], "seen_on": row["seen_on"],
             "verified": not row["unverified"]}
@@ -82,8 +83,9 @@ def summary_of_findings(kb, condition):
         results[row["study"]][row["outcome"]].append(result(row))
     claimed = defaultdict(list)
     for row in kb.records("condition-study-claims", condition=condition):
-        claimed[row["study"]].append({**ref(row["claim"], row["statement"]), "direction": row["direction_label"],
-                                      "verdict": row["verdict_label"], "verdict_key": key_of(row["verdict"])})
+        claimed[row["study"]].append({**ref(row["claim"], row["statement"]),
+                                      "direction": row["direction_label"], "verdict": row["verdict_label"],
+                                      "verdict_key": key_of(row["verdict"])})
     rows = []
     for judged in assessments:
         studies = []
