@@ -7,7 +7,7 @@ def test_home_lists_the_conditions_grouped_as_the_article(client):
     html = client.get("/").get_data(as_text=True)
     assert "Mental health problems" in html and "Chronic pain conditions" in html
     assert "Fibromyalgia" in html and "Complex regional pain syndrome (CRPS)" in html
-    assert "named only, no claim of its own" in html  # e.g. OCD, phantom limb pain
+    assert "no study cited as evidence by the article" in html  # e.g. chronic pain in general
 
 
 def test_home_has_a_json_twin_with_the_same_counts(client):

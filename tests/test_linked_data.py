@@ -73,11 +73,23 @@ def test_rdf_by_accept(ext, resources, client):
 def test_a_claim_comes_with_its_blank_node_parts(resources, client):
     triples = parse(client.get(path_of(resources["claim"]) + ".nt"), ox.RdfFormat.N_TRIPLES)
     predicates = {t.predicate.value for t in triples}
-    for part in (f"{OA}exact", f"{OA}start", f"{EV}verdict", f"{EV}reason", f"{EV}direction",
+    for part in (f"{OA}exact", f"{OA}start", f"{EV}fidelity", f"{EV}direction",
                  "http://purl.org/spar/cito/hasCitedEntity", f"{EV}outcomeText"):
         assert part in predicates, part
     assert all(t.subject == ox.NamedNode(resources["claim"]) or isinstance(t.subject, ox.BlankNode)
                for t in triples), "only the claim and its own parts"
+
+
+def test_a_fidelity_assessment_has_an_iri_that_dereferences_with_its_reviews(resources, client):
+    claim = parse(client.get(path_of(resources["claim"]) + ".nt"), ox.RdfFormat.N_TRIPLES)
+    assessment = next(t.object for t in claim if t.predicate.value == f"{EV}fidelity")
+    assert isinstance(assessment, ox.NamedNode)
+    triples = parse(client.get(path_of(assessment.value) + ".ttl"), ox.RdfFormat.TURTLE)
+    predicates = {t.predicate.value for t in triples}
+    for part in (f"{EV}verdict", f"{EV}reason", f"{EV}review", f"{EV}reviewerRole", f"{EV}lastReviewed"):
+        assert part in predicates, part
+    page = client.get(path_of(assessment.value), headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["Location"].startswith("/claims/")
 
 
 def test_a_study_comes_with_its_verification(store_kb, client):

@@ -11,7 +11,7 @@ from webapp.links import page_url, slug_of
 
 from .pagecheck import Page
 
-UNVERIFIED = "Not verified — identifiers could not be checked against PubMed"
+UNVERIFIED = "Identifiers not checked against PubMed"
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def samples(store_kb):
     return {
         "home": "/",
         "condition": page_url(max(overview, key=lambda r: r["claims"])["condition"]),
-        "condition-named-only": page_url(next(r for r in overview if not r["claims"])["condition"]),
+        "condition-no-study": page_url(next(r for r in overview if r["claims"] and not r["certainty"])["condition"]),
         "claim": page_url(cited[0]["claim"]),
         "claim-no-source": page_url(next(c for c in store_kb.rows("claims") if c["no_source"])["claim"]),
         "claims": "/claims",
@@ -44,7 +44,7 @@ def samples(store_kb):
     }
 
 
-PAGE_TYPES = ["home", "condition", "condition-named-only", "claim", "claim-no-source", "claims",
+PAGE_TYPES = ["home", "condition", "condition-no-study", "claim", "claim-no-source", "claims",
               "study-verified", "study-unverified", "studies", "design", "designs", "source", "sources",
               "route", "intervention", "group", "search", "search-empty", "evidence-map", "download"]
 RESOURCE_TYPES = ["condition", "claim", "study-verified", "study-unverified", "design", "source",
@@ -109,7 +109,13 @@ def test_home_shows_every_condition_grouped_with_its_summary(client, store_kb):
         assert f'href="{condition["page"]}"' in html
         if not condition["claims"]:
             assert condition["summary"] == "Named only, no claim of its own"
+        elif not condition["certainty"]:
+            assert "no study cited as evidence by the article" in condition["summary"]
+        else:  # the headline is a certainty with its reason, never a design label alone
+            assert f"certainty {condition['certainty']['summary']}" in condition["summary"]
+            assert condition["certainty"]["level"] in ("high", "moderate", "low", "very low")
     assert html.count("named only, no claim of its own") == sum(1 for c in shown if not c["claims"])
+    assert "Strongest evidence" not in html and "CEBM level" not in html
     for key in ("claims", "conditions", "studies"):
         assert f"<strong>{store_kb.stats()[key]}</strong>" in html
     assert data["sources"] and data["sources"][0]["page"] in html
@@ -120,10 +126,10 @@ def test_condition_summary_line_agrees_with_its_claim_cards(client, store_kb):
         data = client.get(page_url(row["condition"], ".json")).get_json()
         claims, summary = data["claims"], data["summary"]
         assert len(claims) == row["claims"] == summary["claims"]
-        # the strongest evidence is evidence in patients: studies in animals do not count
-        supporting = [c["study"]["design"]["level"] for card in claims for c in card["citations"]
-                      if c["direction_key"] == "supports" and not c["study"]["animal"]]
-        assert (summary["strongest"] or {}).get("level") == (min(supporting) if supporting else None)
+        # a certainty exactly when the claims cite a study as evidence (supporting them or not)
+        evidence = [c for card in claims for c in card["citations"] if c["direction_key"] != "mentions"]
+        assert bool(summary["certainty"]) == bool(evidence), row["condition"]
+        assert bool(data["certainty"]) == bool(evidence)
         verdicts = {f["key"]: f["count"] for f in summary["fidelity"]}
         for card in claims:
             verdicts[card["fidelity"]["key"]] -= 1
@@ -150,7 +156,7 @@ def test_claim_card_shows_quote_claim_study_report_and_verdict(client, samples):
 
 def test_claim_without_a_source_says_so(client, samples):
     text = Page(client.get(samples["claim-no-source"]).get_data(as_text=True)).text
-    assert "No source given." in text and "not assessable" in text
+    assert "No study cited by the article." in text and "not assessable" in text
 
 
 def test_unverified_studies_are_marked_and_never_link_to_pubmed(client, store_kb):

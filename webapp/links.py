@@ -31,8 +31,17 @@ KINDS = {
     "route": Kind("routes", "Route", concept=True),
     "intervention": Kind("interventions", "Intervention", concept=True),
     "condition-group": Kind("groups", "Condition group", concept=True),
+    "assessment": Kind("claims", "Fidelity assessment"),  # shown on its claim's page (same slug)
+    "outcome": Kind("outcomes", "Outcome domain", concept=True),
+    "statistic": Kind("statistics", "Statistic type", concept=True),
+    "comparator": Kind("comparators", "Comparator", concept=True),
+    "directness": Kind("directness", "Directness of the population", concept=True),
+    "unit": Kind("units", "Unit", concept=True),
+    "dose-level": Kind("dose-levels", "Dose stated in words", concept=True),
+    "certainty": Kind("certainty-levels", "Certainty level", concept=True),
+    "certainty-rule": Kind("certainty-rules", "Certainty rule", concept=True),
 }
-PAGE_FOLDERS = {kind: k.folder for kind, k in KINDS.items()}
+PAGE_FOLDERS = {kind: k.folder for kind, k in KINDS.items()}  # kind -> folder of its page
 CONCEPT_FOLDERS = {k.folder: (kind, k.label) for kind, k in KINDS.items() if k.concept}
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
 

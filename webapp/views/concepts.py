@@ -7,7 +7,7 @@ from ..render import page
 from ..services import get_kb
 
 bp = Blueprint("concepts", __name__)
-FOLDERS = f"any({', '.join(links.CONCEPT_FOLDERS)})"
+FOLDERS = "any(" + ", ".join(f"'{folder}'" for folder in links.CONCEPT_FOLDERS) + ")"
 
 
 @bp.get(f"/<{FOLDERS}:folder>/<slug>.json")
