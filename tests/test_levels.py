@@ -76,10 +76,10 @@ def test_every_claim_gets_exactly_one_level(kb):
     ("lidocaine-comparison", 3, "small-sample"),  # an RCT of 12: one level down
     ("social-anxiety-reduction", 3, "small-sample"),  # a crossover RCT of 18
     ("sr-2021-anti-allodynic", 5, "animal-evidence"),  # a meta-analysis of animal studies
-    ("neuropathic-depression-animal", 5, "animal-evidence"),
+    ("neuropathic-depression-animal", 5, "no-supporting-study"),  # the rat study goes against the pain claim
     ("gad-potential", 5, "small-sample"),  # open-label, 12 patients: 4 + 1
     ("superior-to-conventional", 5, "no-supporting-study"),  # no source given
-    ("headache-safely-concluded", 5, "no-supporting-study"),  # cites studies that do not support it
+    ("headache-safely-concluded", 5, "small-sample"),  # a case series of 6, graded down
 ])
 def test_a_claim_gets_the_level_its_rules_give(kb, claim, level, rule):
     rows = [r for r in kb.rows("audit-claim-levels", claim=CLAIM + claim) if r["decisive"]]
@@ -138,7 +138,7 @@ def test_validate_runs_the_construct_queries_too(data_copy):
 
 @pytest.mark.parametrize("slug,best,studies,participants,strong", [
     ("fibromyalgia", 2, 3, 148, 0),  # an RCT of 29; a systematic review of mixed studies (118); a case report
-    ("migraine", 3, 2, 70, 1),  # "it can be safely concluded" on level 3 evidence
+    ("migraine", 5, 1, 6, 1),  # "it can be safely concluded" on a case series of 6
     ("chronic-pain", 5, 0, None, 1),  # "superior results" with no study at all
 ])
 def test_a_condition_summary_gives_its_strongest_level_and_its_wording(kb, slug, best, studies, participants,
