@@ -23,7 +23,8 @@ def samples(store_kb):
     return {
         "home": "/",
         "condition": page_url(max(overview, key=lambda r: r["claims"])["condition"]),
-        "condition-no-study": page_url(next(r for r in overview if r["claims"] and not r["certainty"])["condition"]),
+        "condition-no-study": page_url(next(r["condition"] for r in overview
+                                            if r["claims"] and not r["certainty"])),
         "claim": page_url(cited[0]["claim"]),
         "claim-no-source": page_url(next(c for c in store_kb.rows("claims") if c["no_source"])["claim"]),
         "claims": "/claims",
