@@ -131,7 +131,7 @@ def condition_summary(row):
     else:
         parts = [plural(row["claims"], "claim")]
         if certainty:
-            parts.append(f"certainty {certainty['summary']} ({certainty['outcome'].lower()})")
+            parts.append(f"certainty {certainty['summary']} ({certainty['outcome']})")
         else:
             parts.append("no study cited as evidence by the article")
         parts += [f"{c['count']} {c['label']}" for c in fidelity_counts(row)]
