@@ -19,14 +19,15 @@ class Kind(NamedTuple):
     folder: str  # the page's folder: /FOLDER/SLUG
     label: str
     concept: bool = False  # a controlled term, shown by the concept view
+    listing: str | None = None  # the page listing every one of them (where KIND/scheme leads)
 
 
 # Each kind of IRI the KB mints (https://w3id.org/ketamine-kb/id/KIND/SLUG).
 KINDS = {
-    "condition": Kind("conditions", "Condition"),
+    "condition": Kind("conditions", "Condition", listing="/"),
     "claim": Kind("claims", "Claim"),
     "study": Kind("studies", "Study"),
-    "design": Kind("designs", "Study design"),
+    "design": Kind("designs", "Study design", listing="/designs"),
     "source": Kind("sources", "Source"),
     "route": Kind("routes", "Route", concept=True),
     "intervention": Kind("interventions", "Intervention", concept=True),
@@ -40,7 +41,13 @@ KINDS = {
     "dose-level": Kind("dose-levels", "Dose stated in words", concept=True),
     "certainty": Kind("certainty-levels", "Certainty level", concept=True),
     "certainty-rule": Kind("certainty-rules", "Certainty rule", concept=True),
+    "level-rule": Kind("level-rules", "Level rule", concept=True),
+    "wording": Kind("wordings", "Wording that needs strong evidence", concept=True),
+    "publication-type": Kind("publication-types", "PubMed publication type", concept=True),
 }
+# A part of a resource has an IRI of its own below it: KIND/SLUG/PART/NAME (a claim's level
+# assessment per study: claim/SLUG/level/STUDY); it is shown on its resource's page.
+PARTS = {("claim", "level")}
 PAGE_FOLDERS = {kind: k.folder for kind, k in KINDS.items()}  # kind -> folder of its page
 CONCEPT_FOLDERS = {k.folder: (kind, k.label) for kind, k in KINDS.items() if k.concept}
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
@@ -66,6 +73,16 @@ def parse(iri):
     return kind, slug
 
 
+def parse_part(iri):
+    """Return (kind, slug, part, name) of an IRI minted for a part of a resource, or None."""
+    if not iri or not str(iri).startswith(str(ID)):
+        return None
+    pieces = str(iri)[len(str(ID)):].split("/")
+    if len(pieces) != 4 or (pieces[0], pieces[2]) not in PARTS or not all(map(is_slug, pieces[1::2])):
+        return None
+    return tuple(pieces)
+
+
 def slug_of(iri):
     """Return the slug of a KB IRI, or None."""
     parsed = parse(iri)
@@ -74,20 +91,22 @@ def slug_of(iri):
 
 def page_url(iri, suffix=""):
     """Return the app path of the page about an IRI (suffix ".json" for its twin), or None."""
-    parsed = parse(iri)
-    if not parsed:
+    parsed = parse(iri) or (parse_part(iri) or (None,) * 4)[:2]
+    if not parsed[0]:
         return None
     kind, slug = parsed
+    if slug == "scheme" and KINDS[kind].listing:
+        return KINDS[kind].listing if not suffix else None
     return f"/{PAGE_FOLDERS[kind]}/{quote(slug)}{suffix}"
 
 
 def data_url(iri, ext="ttl"):
     """Return the app path of an IRI's RDF in one format (ttl, jsonld, nt, rdf), or None."""
     parsed = parse(iri)
-    if not parsed:
-        return None
-    kind, slug = parsed
-    return f"/id/{kind}/{quote(slug)}.{ext}"
+    if parsed:
+        return f"/id/{parsed[0]}/{quote(parsed[1])}.{ext}"
+    part = parse_part(iri)
+    return "/id/" + "/".join(map(quote, part)) + f".{ext}" if part else None
 
 
 def iri_or_404(kind, slug):

@@ -30,8 +30,22 @@ def resource(kind, name):
     slug, ext = split_extension(name)
     if kind not in links.PAGE_FOLDERS:
         abort(404, f"The KB mints no IRIs of kind “{kind}”.")
-    iri = links.iri_or_404(kind, slug)
-    triples = get_kb().describe(iri) or abort(404, f"The KB has no {kind} called “{slug}” ({iri}).")
+    return describe(links.iri_or_404(kind, slug), ext, f"{kind} called “{slug}”")
+
+
+@bp.get("/id/<kind>/<slug>/<part>/<name>")
+def resource_part(kind, slug, part, name):
+    """Answer the IRI of a part of a resource (a claim's level assessment) the same way."""
+    name, ext = split_extension(name)
+    iri = f"{links.iri_or_404(kind, slug)}/{part}/{name}"
+    if not links.parse_part(iri):
+        abort(404, f"The KB mints no IRIs of the form {kind}/SLUG/{part}/NAME.")
+    return describe(iri, ext, f"{part} “{name}” of {kind} “{slug}”")
+
+
+def describe(iri, ext, what):
+    """Return the resource's RDF in the negotiated format, or 303 to its page for a browser."""
+    triples = get_kb().describe(iri) or abort(404, f"The KB has no {what} ({iri}).")
     choice = resource_choice(ext)
     if choice is None:
         abort(406, "This resource is offered as HTML, Turtle, JSON-LD, N-Triples and RDF/XML.")
