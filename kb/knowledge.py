@@ -17,6 +17,7 @@ from kb.namespaces import PREFIXES
 from kb.query.catalogue import Catalogue
 from kb.query.rows import records, rows_from
 from kb.query.text import query_form
+from kb.search import INDEX_NAME, SearchIndex
 from kb.sparql import protocol
 from kb.store import open_store
 
@@ -156,6 +157,15 @@ class KnowledgeBase:
             return self.store.dump(found.writer, PREFIXES)
         triples = self.run_text(ALL_TRIPLES)
         return formats.serialize_triples(triples, fmt, PREFIXES)
+
+    def search(self, q, filters=None, page=1, size=50):
+        """Search the build's full-text index (kb/search.py) under the page budget."""
+        return self.search_index().search(q, filters, page, size)
+
+    def search_index(self):
+        """Return the current build's search index, opened once per build."""
+        return self.per_build("search-index", lambda: SearchIndex(self.store.artefact(INDEX_NAME),
+                                                                  budget=self.budget))
 
     def close(self):
         """Stop the query workers, if any."""

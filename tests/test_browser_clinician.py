@@ -36,7 +36,7 @@ def test_from_home_to_a_study_through_search(browser_page, live_server):
     page.get_by_label("Search a condition, a claim or a study").fill("CRPS")
     page.get_by_label("Search a condition, a claim or a study").press("Enter")
     page.wait_for_url("**/search?q=CRPS")
-    results = page.locator("section.results-condition a")
+    results = page.locator("li.result-condition a")
     assert "Complex regional pain syndrome (CRPS)" in results.first.inner_text()
     shoot(page, "02-search-crps")
 

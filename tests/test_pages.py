@@ -214,11 +214,11 @@ def test_search_finds_conditions_by_name_and_synonym(phrase, slug, client):
 def test_search_finds_claims_quotes_and_studies(client, store_kb):
     study = next(s for s in store_kb.rows("studies-by-design") if s["pmid"])
     by_pmid = client.get("/search.json", query_string={"q": study["pmid"]}).get_json()["results"]
-    assert [r["item"] for r in by_pmid if r["kind"] == "study"] == [study["study"]]
+    assert [r["iri"] for r in by_pmid if r["kind"] == "study"] == [study["study"]]
     claim = store_kb.rows("claims")[0]
     words = " ".join(claim["quote"].split()[:4])
     by_quote = client.get("/search.json", query_string={"q": words}).get_json()["results"]
-    assert claim["claim"] in [r["item"] for r in by_quote]
+    assert claim["claim"] in [r["iri"] for r in by_quote]
 
 
 def test_empty_search_shows_only_the_form(client):

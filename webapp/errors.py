@@ -6,6 +6,7 @@ a JSON client the JSON. An error handler never runs a query.
 """
 
 import re
+import sqlite3
 
 from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
@@ -16,6 +17,7 @@ from kb.sparql import protocol
 
 from . import links
 from .negotiation import wants_json
+from .services import get_kb
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
           413: "Query too large", 422: "Invalid data", 500: "Server error", 503: "Unavailable"}
@@ -40,8 +42,19 @@ def error_response(status, message, extra=None):
         return Response(f"{status} {message}\n", status=status,
                         content_type=f"{formats.TEXT}; charset=utf-8")
     title = f"{status} {TITLES.get(status, 'Error')}"
+    words = guess_words(request.path)
     return render_template("error.html", title=title, status=status, heading=title, message=message,
-                           words=guess_words(request.path), kinds=links.PAGE_FOLDERS), status
+                           words=words, suggestions=suggestions(words) if status == 404 else [],
+                           kinds=links.PAGE_FOLDERS), status
+
+
+def suggestions(words):
+    """Return pages whose words match the address's, from the search index (no SPARQL query)."""
+    try:
+        found = get_kb().search_index().suggest(words)
+    except (KBError, OSError, sqlite3.Error):
+        return []
+    return [{**hit, "page": links.page_url(hit["item"])} for hit in found if links.page_url(hit["item"])]
 
 
 def guess_words(path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kb import search
 from kb.build import checks
 from kb.build.load import load, timed
 from kb.errors import KBError
@@ -64,7 +65,9 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
     staging = open_store(store_spec).stage(ident, verbose=verbose)
     try:
         with progress("loading", total=len(files), enabled=verbose) as bar:
-            load(staging.store, files, dirs, queries_dir, bar, stages)
+            kb = load(staging.store, files, dirs, queries_dir, bar, stages)
+        with timed(stages, "search index"):
+            search.write_index(kb.records("search-documents"), staging.artefact(search.INDEX_NAME))
         with timed(stages, "commit"):
             info["triples"] = staging.commit(info)
     except (KBError, OSError) as exc:

@@ -3,16 +3,17 @@
 ``open_store(text)`` reads a store setting and returns a backend; nothing outside this package
 asks which one it got. A backend offers readers ``query(text, default_graph, named_graphs)``
 (SELECT/ASK as pyoxigraph solutions, CONSTRUCT/DESCRIBE as triples), ``count()``,
-``dump(format)``, ``build_id``, ``info()`` and ``query_runner(...)`` (where queries on behalf of
-a request run under a time limit); and the build ``stage(build_id)``, a Staging whose graphs
-are loaded, checked and then ``commit()``-ed (switched to readers in one step) or ``discard()``-ed.
+``dump(format)``, ``build_id``, ``info()``, ``artefact(name)`` (a file the build wrote beside the
+store, such as the search index) and ``query_runner(...)`` (where queries on behalf of a request run
+under a time limit); and the build ``stage(build_id)``, a Staging whose graphs are loaded, checked,
+given their artefacts and then ``commit()``-ed (switched to readers in one step) or ``discard()``-ed.
 """
 
 from dataclasses import dataclass
 
 from kb.errors import KBError
 
-OPTIONS = ("update", "gsp", "user", "password", "timeout", "build_timeout")
+OPTIONS = ("update", "gsp", "user", "password", "timeout", "build_timeout", "artefacts")
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ class EmbeddedStore:
         """Serialize every quad of the store in a dataset format (N-Quads, TriG)."""
         return self.raw().dump(format=fmt, prefixes=prefixes)
 
+    def artefact(self, name):
+        """Return the path of a file the current build wrote beside its store (the search index)."""
+        return self.link.parent / self.build_id / name
+
     def query_runner(self, workers, timeout, row_limit, memory_mb):
         """Return where queries for a request run: worker processes that can be killed, since
         nothing interrupts pyoxigraph inside one query."""
@@ -115,6 +119,10 @@ class Staging:
     def __init__(self, folder):
         self.folder = folder
         self.store = folder.open()
+
+    def artefact(self, name):
+        """Return where the build writes a file that is swapped in with it."""
+        return self.folder.path / name
 
     def commit(self, info):
         """Compact the store, record the build and switch readers to it; return its triples."""

@@ -7,10 +7,12 @@ send its graphs as the protocol's default-graph-uri and named-graph-uri, so they
 whole old build or the whole new one, on any SPARQL 1.1 server, whatever its default graph means.
 """
 
+import shutil
 import threading
 import time
 import urllib.error
 from base64 import b64encode
+from pathlib import Path
 
 import pyoxigraph as ox
 import requests
@@ -40,6 +42,9 @@ class RemoteStore:
         # Uploading and switching a large build is one long transaction on the server;
         # readers keep `timeout`.
         self.build_timeout = float(spec.options.get("build_timeout", 3600))
+        # Files a build writes beside the store (the search index) stay on this machine, one
+        # folder per build id; replicas over one server need this folder shared (README).
+        self.artefacts = Path(spec.options.get("artefacts", ".kb/remote-artefacts"))
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
 
@@ -171,6 +176,10 @@ class RemoteStore:
         self.update(" ;\n".join(ops))
         self._pointer = (0.0, None, [])
 
+    def artefact(self, name):
+        """Return the path of a file the current build wrote (kept locally, by build id)."""
+        return self.artefacts / self.build_id / name
+
     def query_runner(self, workers, timeout, row_limit, memory_mb):
         """Return where queries for a request run: here, the server enforces its own limits and
         the reader gives up after its timeout."""
@@ -214,6 +223,12 @@ class RemoteStaging:
         self.previous = remote.current_graphs()
         self.store = ox.Store()
 
+    def artefact(self, name):
+        """Return where the build writes a file of its own, kept on this machine by build id."""
+        folder = self.remote.artefacts / self.build_id
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
     def commit(self, info):
         """Upload every graph under a staging name, then switch readers; return the triples."""
         staged = {}
@@ -229,5 +244,6 @@ class RemoteStaging:
         return len(self.store)
 
     def discard(self):
-        """Forget the in-memory store; nothing was sent to the server."""
+        """Forget the in-memory store and the files written for it; nothing was sent to the server."""
         self.store = None
+        shutil.rmtree(self.remote.artefacts / self.build_id, ignore_errors=True)

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, current_app, redirect, request
 
-from .. import charts, evidence, links
+from .. import charts, evidence
 from ..render import page
+from ..searching import search_page
 from ..services import get_kb
 
 bp = Blueprint("browse", __name__)
@@ -36,17 +37,10 @@ def conditions():
 @bp.get("/search.json")
 @bp.get("/search")
 def search():
-    """Find conditions (with synonyms), claims, quotes and studies containing a phrase."""
+    """Find conditions (with synonyms), claims, quotes, studies and designs by their words."""
     q = request.args.get("q", "").strip()[:MAX_QUERY]
-    results = []
-    if q:
-        results = [{**row, "page": links.page_url(row["item"])}
-                   for row in get_kb().rows("search", q=q)]
-    counts = {}
-    for row in results:
-        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
-    title = f"Search: {q}" if q else "Search"
-    return page("search.html", {"q": q, "results": results, "counts": counts}, title=title)
+    data = search_page(get_kb(), q)
+    return page("search.html", data, title=f"Search: {q}" if q else "Search")
 
 
 @bp.get("/evidence-map.json")

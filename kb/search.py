@@ -1,0 +1,168 @@
+"""Full-text search: an SQLite FTS5 index written by `kb build` beside the store, read by /search.
+
+Words match in any order, by their stem (porter) and as prefixes while typing; accents and case
+are ignored. A word the index does not know is corrected to the closest one it does ("fibromialgia"
+finds fibromyalgia) and the page says so. Results rank conditions before studies before claims,
+then by relevance (bm25); facets count the matches by kind, condition, design and verdict.
+"""
+
+import difflib
+import re
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from kb.errors import InvalidParameter, QueryTimeout
+
+INDEX_NAME = "search.sqlite"
+KIND_RANK = {"condition": 0, "design": 1, "study": 2, "claim": 3, "source": 4}
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # snippet markers, turned into <mark> after escaping
+FACETS = ("kind", "conditions", "design", "verdict")
+# Words every document of this KB shares, or that name a field rather than a value: dropped from a
+# query of several words ("CRPS ketamine", "PMID 17434801") so they do not hide the condition or study.
+STOPWORDS = {"ketamine", "infusion", "infusions", "pmid", "doi", "the", "of", "and", "in", "for", "with",
+             "a", "an", "to", "on", "by", "is", "are"}
+SCHEMA = """
+CREATE VIRTUAL TABLE documents USING fts5(
+    label, text, kind UNINDEXED, item UNINDEXED, conditions UNINDEXED, design UNINDEXED,
+    verdict UNINDEXED, rank_kind UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE words USING fts5vocab(documents, 'row');
+CREATE TABLE labels (item TEXT PRIMARY KEY, label TEXT);
+"""
+
+
+def write_index(rows, path):
+    """Write the rows of queries/search-documents.rq into a new index file at path."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA)
+        db.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((r["label"], in_order(r["text"]), r["kind"], r["item"], " ".join(sorted(r["conditions"] or ())),
+              r["design"] or "", r["verdict"] or "", KIND_RANK.get(r["kind"], 9))
+             for r in sorted(rows, key=lambda r: (r["kind"], r["item"]))))  # ties rank the same every build
+        db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?)",
+                       ((r["item"], r["label"]) for r in rows if r["kind"] in ("condition", "design")))
+        db.execute("INSERT INTO documents(documents) VALUES ('optimize')")
+    return path
+
+
+def in_order(text):
+    """Return a text of " · "-separated parts with its parts sorted: GROUP_CONCAT joins them in
+    any order, and the same build must give the same snippets."""
+    return " · ".join(sorted(part.strip() for part in (text or "").split(" · ") if part.strip()))
+
+
+class SearchIndex:
+    """One build's index, opened read-only; a connection per thread."""
+
+    def __init__(self, path, budget=None):
+        self.path = Path(path)
+        self.budget = budget
+        self._local = threading.local()
+        self._vocabulary = None
+
+    def _db(self):
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def _run(self, sql, params=()):
+        """Run SQL, stopped by SQLite itself once the time budget is spent."""
+        db = self._db()
+        if self.budget:
+            deadline = time.monotonic() + self.budget
+            db.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            return db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise QueryTimeout(f"the search ran past its time limit of {self.budget:g} s") from None
+            raise InvalidParameter(f"parameter q: the search could not be read ({exc})") from None
+        finally:
+            db.set_progress_handler(None, 0)
+
+    def vocabulary(self):
+        """Return every word the index holds (stemmed), for corrections."""
+        if self._vocabulary is None:
+            self._vocabulary = [w for (w,) in self._run("SELECT term FROM words WHERE doc >= 1")]
+        return self._vocabulary
+
+    def label(self, item):
+        """Return the label of a condition or design the facets name."""
+        found = self._run("SELECT label FROM labels WHERE item = ?", (item,))
+        return found[0][0] if found else item
+
+    def search(self, q, filters=None, page=1, size=50):
+        """Return the matches of a phrase: results of one page, total, facets, and any correction."""
+        words = WORD_RE.findall(q.lower())
+        words = [w for w in words if w not in STOPWORDS] or words
+        if not words:
+            return {"results": [], "total": 0, "facets": {}, "corrected": None, "any_word": False}
+        found, corrected, any_word = self._matches(words, filters or {}, page, size), None, False
+        if not found["total"]:
+            fixed = self.correct(words)
+            if fixed != words:
+                corrected = " ".join(fixed)
+                found = self._matches(fixed, filters or {}, page, size)
+        if not found["total"] and len(words) > 1:  # no document has every word: any of them
+            any_word = True
+            found = self._matches(self.correct(words), filters or {}, page, size, joiner=" OR ")
+        return {**found, "corrected": corrected, "any_word": any_word}
+
+    def correct(self, words):
+        """Replace each word that matches nothing by the closest word the index holds."""
+        vocabulary = self.vocabulary()
+        out = []
+        for word in words:
+            if self._run("SELECT 1 FROM documents WHERE documents MATCH ? LIMIT 1", (f'"{word}"*',)):
+                out.append(word)
+                continue
+            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+            out.append(close[0] if close else word)
+        return out
+
+    def _matches(self, words, filters, page, size, joiner=" "):
+        match = joiner.join(f'"{w}"*' for w in words)
+        where, params = ["documents MATCH ?"], [match]
+        for key, value in filters.items():
+            if value:
+                column = "conditions" if key == "condition" else key
+                where.append(f"(' ' || {column} || ' ') LIKE ?")
+                params.append(f"% {value} %")
+        condition = " AND ".join(where)
+        total = self._run(f"SELECT count(*) FROM documents WHERE {condition}", params)[0][0]
+        rows = self._run(
+            f"SELECT kind, item, label, snippet(documents, 1, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 16), "
+            f"highlight(documents, 0, '{MARK_OPEN}', '{MARK_CLOSE}') FROM documents WHERE {condition} "
+            f"ORDER BY rank_kind, bm25(documents, 10.0, 1.0) LIMIT ? OFFSET ?",
+            [*params, size, (page - 1) * size])
+        results = [{"kind": k, "item": i, "label": label, "snippet": snippet, "highlighted": lit}
+                   for k, i, label, snippet, lit in rows]
+        return {"results": results, "total": total, "facets": self._facets(condition, params)}
+
+    def _facets(self, condition, params):
+        facets = {}
+        for column in FACETS:
+            counts = {}
+            for (value,) in self._run(f"SELECT {column} FROM documents WHERE {condition}", params):
+                for key in (value.split() if column == "conditions" else [value]):
+                    if key:
+                        counts[key] = counts.get(key, 0) + 1
+            facets["condition" if column == "conditions" else column] = counts
+        return facets
+
+    def suggest(self, text, limit=8):
+        """Return a few conditions, studies or claims whose words match a path's words (404 pages)."""
+        words = [w for w in WORD_RE.findall(text.lower()) if len(w) >= 3][:6]
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"*' for w in self.correct(words))
+        return [{"kind": k, "item": i, "label": label} for k, i, label in self._run(
+            "SELECT kind, item, label FROM documents WHERE documents MATCH ? "
+            "ORDER BY rank_kind, rank LIMIT ?", (match, limit))]
