@@ -81,3 +81,4 @@ def test_the_index_is_built_beside_the_store_and_swapped_with_it(app):
     assert path.parent.name == kb.store.build_id.rsplit("/", 1)[-1] and path.is_file()
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] > 100
+

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kb import search
 from kb.build import checks
 from kb.build.load import load, timed
+from kb.interchange import downloads
 from kb.errors import KBError
 from kb.progress import progress
 from kb.store import open_store
@@ -68,6 +69,8 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
             kb = load(staging.store, files, dirs, queries_dir, bar, stages)
         with timed(stages, "search index"):
             search.write_index(kb.records("search-documents"), staging.artefact(search.INDEX_NAME))
+        with timed(stages, "downloads"):
+            downloads.write_downloads(kb, staging.artefact(downloads.FOLDER), ident)
         with timed(stages, "commit"):
             info["triples"] = staging.commit(info)
     except (KBError, OSError) as exc:

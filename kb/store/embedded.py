@@ -38,6 +38,10 @@ class LocalStore:
         """Run a SPARQL query over the union of the named graphs."""
         return self.store.query(text, use_default_graph_as_union=True)
 
+    def dump(self, fmt, prefixes=None):
+        """Serialize every quad in a dataset format (N-Quads, TriG)."""
+        return self.store.dump(format=fmt, prefixes=prefixes)
+
 
 class EmbeddedStore:
     """A read-only view of the current build that follows the link to newer builds."""

@@ -54,10 +54,3 @@ def claim_nanopub(slug):
     iri = links.iri_or_404("claim", slug)
     kb.first("claims", claim=iri) or abort(404)
     return attachment(exports.nanopubs(kb, claim=iri), formats.NANOPUB.media_type, f"{slug}.nanopub.trig")
-
-
-@bp.get("/download/<any(" + ", ".join(f"'{name}'" for name in exports.BY_FILE) + "):name>")
-def download_export(name):
-    """Send one export of the whole KB (studies.bib, nanopubs.trig, claims.csv ...)."""
-    fmt = exports.BY_FILE[name]
-    return attachment(exports.export(get_kb(), fmt), exports.EXPORTS[fmt].format.media_type, name)

@@ -1,9 +1,8 @@
 """Linked Data: every IRI the KB mints dereferences here; the whole KB is downloadable."""
 
-from flask import Blueprint, Response, abort, redirect
+from flask import Blueprint, abort, redirect, send_file, url_for
 
-from kb import formats
-from kb.interchange import exports
+from kb.interchange import downloads
 
 from .. import links
 from ..negotiation import resource_choice, split_extension
@@ -11,18 +10,6 @@ from ..render import page, rdf
 from ..services import get_kb
 
 bp = Blueprint("linked_data", __name__)
-
-# What the whole KB in each RDF format holds, offered on /download in this order.
-HOLDS = {
-    "turtle": "every statement, named graphs merged",
-    "nt": "every statement, one per line",
-    "jsonld": "every statement as JSON",
-    "rdfxml": "every statement as XML",
-    "nq": "every statement with its named graph (its source file)",
-    "trig": "the named graphs, one per source file",
-}
-DOWNLOAD_NAME = "ketamine-kb"
-
 
 @bp.get("/id/<kind>/<name>")
 def resource(kind, name):
@@ -59,19 +46,24 @@ def describe(iri, ext, what):
 @bp.get("/download.json")
 @bp.get("/download")
 def download():
-    """Offer the whole KB in each RDF format, and the citation and spreadsheet exports."""
+    """Offer the files the build wrote: the whole KB in each RDF format, and the exports."""
     kb = get_kb()
-    files = [{"format": fmt.label, "href": f"/download/{DOWNLOAD_NAME}.{fmt.extension}",
-              "holds": holds, "media_type": fmt.media_type}
-             for fmt, holds in ((formats.RDF[name], holds) for name, holds in HOLDS.items())]
-    data = {"files": files, "exports": exports.catalogue(kb), "stats": kb.stats()}
+    manifest = downloads.read_manifest(kb.store)
+    files = [{"format": f["label"], "href": url_for("linked_data.download_file", name=f["name"]),
+              "holds": f["holds"], "media_type": f["media_type"], "bytes": f["bytes"], "sha256": f["sha256"]}
+             for f in manifest["files"] if f["kind"] == "rdf"]
+    exported = [{"format": f["format"], "name": f["name"], "media_type": f["media_type"], "holds": f["holds"],
+                 "href": url_for("linked_data.download_file", name=f["name"]), "bytes": f["bytes"],
+                 "sha256": f["sha256"]} for f in manifest["files"] if f["kind"] == "export"]
+    data = {"build": manifest["build"], "files": files, "exports": exported, "stats": kb.stats()}
     return page("download.html", data, title="Download the knowledge base")
 
 
-@bp.get(f"/download/{DOWNLOAD_NAME}.<ext>")
-def download_file(ext):
-    """Send the whole KB in one RDF format as a file."""
-    fmt = formats.DOWNLOAD_EXTENSIONS.get(ext) or abort(404)
-    response = Response(get_kb().export(fmt.name), mimetype=fmt.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}.{ext}"'
-    return response
+@bp.get("/download/<name>")
+def download_file(name):
+    """Send one file the build wrote, streamed from disk."""
+    kb = get_kb()
+    path = downloads.path_of(kb.store, name) or abort(404)
+    entry = next(f for f in downloads.read_manifest(kb.store)["files"] if f["name"] == name)
+    return send_file(path, mimetype=entry["media_type"], as_attachment=True, download_name=name,
+                     etag=entry["sha256"], conditional=True)
