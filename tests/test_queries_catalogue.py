@@ -233,7 +233,9 @@ def test_conditions_without_claims_on_the_hand_checked_world(fixture_service):
 
 
 def test_void_description_on_the_hand_checked_world(fixture_service):
-    triples = fixture_service.void("http://example.org/void#d", "http://example.org/sparql")
+    answer = fixture_service.run_named(CATALOGUE.get("void-description"),
+                                       {"dataset": "http://example.org/void#d", "endpoint": "http://example.org/sparql"})
+    triples = sparql.triples_of(answer)
     graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     dataset = rdflib.URIRef("http://example.org/void#d")

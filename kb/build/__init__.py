@@ -19,6 +19,7 @@ from kb.build.load import load, timed
 from kb.interchange import downloads
 from kb.errors import KBError
 from kb.progress import progress
+from kb.sparql.service import VOID_DATASET, VOID_ENDPOINT, VOID_NAME
 from kb.store import open_store
 
 
@@ -71,6 +72,9 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
             search.write_index(kb.records("search-documents"), staging.artefact(search.INDEX_NAME))
         with timed(stages, "downloads"):
             downloads.write_downloads(kb, staging.artefact(downloads.FOLDER), ident)
+        with timed(stages, "void"):
+            void = kb.run_query("void-description", dataset=VOID_DATASET, endpoint=VOID_ENDPOINT)
+            staging.artefact(VOID_NAME).write_bytes(ox.serialize(void, format=ox.RdfFormat.N_TRIPLES))
         with timed(stages, "commit"):
             info["triples"] = staging.commit(info)
     except (KBError, OSError) as exc:

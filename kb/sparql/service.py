@@ -12,6 +12,8 @@ from kb.namespaces import PREFIXES
 from kb.sparql import protocol as sparql
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID_NAME = "void.nt"  # the build's VoID, with placeholders for the addresses a request is served at
+VOID_DATASET, VOID_ENDPOINT = "urn:kb:void:dataset", "urn:kb:void:endpoint"
 VOID = "http://rdfs.org/ns/void#"
 DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -20,8 +22,9 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 class QueryService:
     """Runs researchers' queries and catalogue queries under the endpoint's limits."""
 
-    def __init__(self, runner, catalogue, allowlist=(), max_bytes=100_000, max_nesting=100):
+    def __init__(self, runner, catalogue, allowlist=(), max_bytes=100_000, max_nesting=100, store=None):
         self.runner = runner
+        self.store = store
         self.catalogue = catalogue
         self.allowlist = tuple(allowlist)
         self.max_bytes = int(max_bytes)
@@ -33,7 +36,7 @@ class QueryService:
         runner = store.query_runner(settings.query_workers, settings.query_timeout,
                                     settings.row_limit, settings.query_memory_mb)
         return cls(runner, catalogue, allowlist=settings.service_allowlist.split(),
-                   max_bytes=settings.max_query_bytes, max_nesting=settings.max_query_nesting)
+                   max_bytes=settings.max_query_bytes, max_nesting=settings.max_query_nesting, store=store)
 
     @property
     def row_limit(self):
@@ -66,10 +69,12 @@ class QueryService:
         return self.runner.run(query.render(params), cancelled=cancelled)
 
     def void(self, dataset, endpoint):
-        """Return the VoID description of the dataset (queries/void-description.rq) as triples."""
-        query = self.catalogue.get("void-description")
-        answer = self.run_named(query, {"dataset": dataset, "endpoint": endpoint})
-        return sparql.triples_of(answer)
+        """Return the VoID description of the dataset as triples: the one the build wrote
+        (kb/build: queries/void-description.rq over the whole KB), with this endpoint's addresses."""
+        text = self.store.artefact(VOID_NAME).read_text(encoding="utf-8")
+        text = text.replace(f"<{VOID_DATASET}>", f"<{dataset}>")
+        text = text.replace(f"<{VOID_ENDPOINT}>", f"<{endpoint}>")
+        return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
     def description(self, endpoint, dataset):
         """Return the SPARQL 1.1 Service Description of the endpoint, with the dataset's VoID."""
