@@ -6,7 +6,7 @@ from flask import Flask
 
 from kb.settings import BY_NAME, Settings
 
-from . import caching, errors, links, services
+from . import caching, errors, links, security, services
 
 
 def create_app(test_config=None):
@@ -25,6 +25,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     caching.init_app(app)
     links.init_app(app)
+    security.init_app(app)
     from .views import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:

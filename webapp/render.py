@@ -1,5 +1,7 @@
 """Render one page's data as HTML or as its JSON twin, and a resource's RDF."""
 
+from urllib.parse import urlencode
+
 from flask import Response, make_response, render_template, request
 
 from kb import formats
@@ -9,9 +11,10 @@ from .negotiation import wants_json
 
 
 def json_twin():
-    """Return the path of the current page's JSON twin, keeping its query string."""
+    """Return the path of the current page's JSON twin, keeping its parameters (re-encoded, so
+    that nothing a client sent reaches a header as it was written)."""
     path = "/index.json" if request.path == "/" else request.path + ".json"
-    query = request.query_string.decode("latin-1")
+    query = urlencode(list(request.args.items(multi=True)))
     return f"{path}?{query}" if query else path
 
 

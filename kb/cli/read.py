@@ -106,8 +106,11 @@ def serve(host, port, store, dev):
 
         # channel_request_lookahead lets waitress notice a client that gave up, so the
         # SPARQL endpoint can kill the query it was waiting for.
-        waitress.serve(app, host=host, port=port, threads=settings.threads,
-                       ident="kb", clear_untrusted_proxy_headers=True, channel_request_lookahead=1)
+        # Idle connections are closed after a few seconds and the connection limit is far above the
+        # threads, so idle or slow clients cannot hold every thread (README: behind a proxy).
+        waitress.serve(app, host=host, port=port, threads=settings.threads, ident="kb",
+                       clear_untrusted_proxy_headers=True, channel_request_lookahead=1,
+                       connection_limit=1000, channel_timeout=10, cleanup_interval=2)
 
 
 @click.command()

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -88,7 +89,8 @@ def negotiate(form, accept_header, format_values=()):
     candidates += [(t, fmt) for fmt in offered for t in fmt.aliases if "/" in t]
     best = accept.best_match([t for t, _ in candidates])
     if best is None:
-        raise NotAcceptable(f"no format in Accept: {accept_header} fits {form} answers", offered)
+        shown = accept_header if len(accept_header) <= 200 else accept_header[:200] + "…"
+        raise NotAcceptable(f"no format in Accept: {shown} fits {form} answers", offered)
     return next(fmt for t, fmt in candidates if t == best)
 
 
@@ -138,6 +140,17 @@ def query_digest(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def check_utf8(query_string):
+    """Refuse a query string whose percent-escapes are not UTF-8 (as a POST body is refused)."""
+    for pair in query_string.split(b"&"):
+        try:
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            name = pair.split(b"=", 1)[0].decode("ascii", "replace")
+            raise ProtocolError(f"parameter {name}: not UTF-8 text at byte {exc.start} "
+                                f"of its value ({exc.reason})") from None
+
+
 def check_length(content_length, max_bytes):
     """Refuse a body that cannot hold a query under the limit, before reading it."""
     if content_length and content_length > 3 * max_bytes + 4096:  # form encoding triples at most
@@ -154,7 +167,7 @@ def read_operation(method, mimetype, args, form, body, max_bytes):
     if "update" in args or (method == "POST" and (mimetype == UPDATE_TYPE or "update" in form)):
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
     params = [args]
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         queries = args.getlist("query")
         if not queries:
             return None
@@ -208,8 +221,36 @@ def check_query(text, allowlist=(), max_nesting=100):
     return shape
 
 
+class NotWritable(KBError):
+    """An answer the asked format cannot hold (XML 1.0 has no control characters, RDF/XML no
+    predicate whose IRI does not end in a name)."""
+
+    status = 406
+
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XML_NAME_END_RE = re.compile(r"[A-Za-z_][\w.-]*$")
+
+
+def check_writable(answer, fmt):
+    """Refuse to write what would not be well-formed XML, saying which format would do."""
+    if fmt.name == "xml" and answer.form in ("SELECT", "ASK") and CONTROL_RE.search(
+            (answer.body or answer.tsv or b"").decode("utf-8", "replace")):
+        raise NotWritable("the answer holds control characters, which XML cannot carry; "
+                          "ask for SPARQL JSON, CSV or TSV")
+    if fmt.name == "rdfxml" and answer.form == "GRAPH":
+        for triple in triples_of(answer):
+            if not XML_NAME_END_RE.search(triple.predicate.value):
+                raise NotWritable(f"the predicate <{triple.predicate.value}> does not end in a name, so "
+                                  "RDF/XML cannot write it; ask for Turtle, N-Triples or JSON-LD")
+            if CONTROL_RE.search(str(triple.object)):
+                raise NotWritable("the graph holds control characters, which XML cannot carry; "
+                                  "ask for Turtle, N-Triples or JSON-LD")
+
+
 def serialize(answer, fmt):
     """Write an Answer in a Format with pyoxigraph's writers."""
+    check_writable(answer, fmt)
     if answer.form == "SELECT":
         if answer.body is not None and answer.body_format == fmt.name:
             return answer.body

@@ -138,7 +138,7 @@ class Sandbox:
             raise StoreUnavailable(f"no store at {self.link}: run `kb build` first ({exc})") from None
 
     def run(self, text, *, default_graph=None, named_graphs=None, union=True,
-            timeout=None, row_limit=None, cancelled=None, fmt=None):
+            timeout=None, row_limit=None, cancelled=None, fmt=None, base=None):
         """Run one query in a worker; return an Answer or raise the KB error that fits.
 
         fmt, for a query whose own LIMIT is within the row cap, has the worker write a
@@ -148,7 +148,8 @@ class Sandbox:
         job = Job(store=self.store_path(), text=text, fmt=fmt,
                   row_limit=self.row_limit if row_limit is None else int(row_limit),
                   default_graph=None if default_graph is None else tuple(default_graph),
-                  named_graphs=None if named_graphs is None else tuple(named_graphs), union=union)
+                  named_graphs=None if named_graphs is None else tuple(named_graphs), union=union,
+                  base=base)
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=max(timeout, 0.001))
@@ -207,8 +208,9 @@ class DirectRunner:
         self.row_limit = int(row_limit)
 
     def run(self, text, *, default_graph=None, named_graphs=None, union=True,
-            timeout=None, row_limit=None, cancelled=None, fmt=None):
-        """Run one query in this thread; return an Answer."""
+            timeout=None, row_limit=None, cancelled=None, fmt=None, base=None):
+        """Run one query in this thread; return an Answer (a remote server resolves relative IRIs
+        against its own base)."""
         graphs = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         started = time.perf_counter()

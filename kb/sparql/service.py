@@ -50,19 +50,20 @@ class QueryService:
         """Read the query's text before any parser does; return its Shape or raise."""
         return sparql.check_query(operation.query, self.allowlist, self.max_nesting)
 
-    def run(self, operation, shape=None, cancelled=None, fmt=None):
+    def run(self, operation, shape=None, cancelled=None, fmt=None, base=None):
         """Run a protocol query on the dataset the protocol or the query names (else the union).
 
         fmt names the result format to write a SELECT answer in, when the query's own LIMIT
-        keeps it within the row cap; otherwise rows are counted on their way out."""
+        keeps it within the row cap; otherwise rows are counted on their way out. base is the
+        IRI relative IRIs resolve against: the endpoint's own URL."""
         shape = shape or self.check(operation)
         direct = fmt if shape.limit is not None and shape.limit <= self.row_limit else None
         if operation.dataset_given:  # the protocol's dataset replaces the query's own
             return self.runner.run(operation.query, default_graph=operation.default_graphs,
                                    named_graphs=operation.named_graphs, union=False,
-                                   cancelled=cancelled, fmt=direct)
+                                   cancelled=cancelled, fmt=direct, base=base)
         return self.runner.run(operation.query, union=not shape.has_dataset, cancelled=cancelled,
-                               fmt=direct)
+                               fmt=direct, base=base)
 
     def run_named(self, query, params, cancelled=None):
         """Run a catalogue query with its parameters bound as validated terms (kb/queries.py)."""

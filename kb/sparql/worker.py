@@ -28,6 +28,7 @@ class Job:
     named_graphs: tuple | None = None
     union: bool = True
     fmt: str | None = None  # write a SELECT answer straight in this format (its LIMIT is within the cap)
+    base: str | None = None  # the IRI relative IRIs in the query resolve against (the endpoint's URL)
 
 
 @dataclass
@@ -57,6 +58,8 @@ def _query_kwargs(job):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif job.union:
         kwargs["use_default_graph_as_union"] = True
+    if job.base:
+        kwargs["base_iri"] = job.base
     return kwargs
 
 

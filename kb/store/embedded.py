@@ -181,6 +181,11 @@ class BuildFolder:
             self.builds.rmdir()
 
     def _prune(self):
-        builds = sorted(p for p in self.builds.iterdir() if p.is_dir())
-        for old in builds[:-KEEP_BUILDS]:
-            shutil.rmtree(old, ignore_errors=True)
+        """Keep the newest finished builds; remove older ones and any a killed build left half-made
+        (a folder without its build record never counts as one of those kept)."""
+        folders = sorted(p for p in self.builds.iterdir() if p.is_dir())
+        finished = [p for p in folders if (p / BUILD_INFO).is_file()]
+        keep = set(finished[-KEEP_BUILDS:]) | {self.path}
+        for old in folders:
+            if old not in keep:
+                shutil.rmtree(old, ignore_errors=True)

@@ -25,6 +25,7 @@ def endpoint():
     if request.method == "OPTIONS":
         return preflight()
     service = get_service()
+    sparql.check_utf8(request.query_string)
     sparql.check_length(request.content_length, service.max_bytes)
     is_form = request.mimetype == sparql.FORM_TYPE
     body = request.get_data() if request.mimetype == sparql.QUERY_TYPE else b""
@@ -40,7 +41,7 @@ def endpoint():
     shape = service.check(operation)
     fmt = sparql.negotiate(shape.form or "SELECT", accept, operation.formats)
     direct = fmt.name if fmt.kind == "results" else None  # a SELECT written straight in its format
-    answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct)
+    answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct, base=request.base_url)
     if (answer.form == "GRAPH") != (fmt.kind != "results"):  # the text misled the form guess
         fmt = sparql.negotiate(answer.form, accept, operation.formats)
     return answer_response(answer, fmt, service.row_limit)
@@ -81,7 +82,7 @@ def editor_data(operation):
                              "graph": [[f.name, f.label] for f in sparql.GRAPH_FORMATS]}}
     if operation:
         try:
-            answer = service.run(operation, cancelled=client_gone())
+            answer = service.run(operation, cancelled=client_gone(), base=request.base_url)
         except KBError as exc:
             data["error"], status = str(exc), exc.status
         else:

@@ -1,0 +1,81 @@
+"""The smaller things a public site gets right: headers, HEAD, relative IRIs, well-formed XML or a
+clear error, one rule for invalid UTF-8, safe Link headers, short error bodies, tidy builds."""
+
+import os
+
+import pytest
+
+from kb import build as builder
+
+from .conftest import QUERIES, SHAPES
+
+CONSTRUCT_RELATIVE = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+
+
+@pytest.mark.parametrize("path", ["/", "/conditions/crps.json", "/sparql?query=ASK%7B%7D", "/no-such-page",
+                                  "/download/ketamine-kb.ttl"])
+def test_every_response_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_head_is_answered_like_get(client):
+    get = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/json"})
+    head = client.head("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/json"})
+    assert get.status_code == head.status_code == 200
+    assert head.headers["Content-Type"] == get.headers["Content-Type"] and head.data == b""
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT_RELATIVE},
+                          headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert b"<http://localhost/s> <http://localhost/p>" in response.data
+
+
+def test_rdfxml_that_xml_cannot_hold_is_a_clear_406(client):
+    query = 'CONSTRUCT { <http://e.org/s> <http://e.org/p/1> "x" } WHERE {}'
+    response = client.get("/sparql", query_string={"query": query, "format": "rdfxml"})
+    assert response.status_code == 406 and b"does not end in a name" in response.data
+    ok = client.get("/sparql", query_string={"query": query, "format": "turtle"})
+    assert ok.status_code == 200
+
+
+def test_xml_results_with_control_characters_are_a_clear_406(client):
+    query = 'SELECT ?x WHERE { BIND("a\\u0001b" AS ?x) }'
+    response = client.get("/sparql", query_string={"query": query, "format": "xml"})
+    assert response.status_code == 406 and b"control characters" in response.data
+    assert client.get("/sparql", query_string={"query": query, "format": "json"}).status_code == 200
+
+
+def test_invalid_utf8_in_a_get_is_a_400_that_says_where(client):
+    response = client.get("/sparql?query=SELECT%20%FF%20WHERE%20%7B%7D")
+    assert response.status_code == 400 and b"parameter query: not UTF-8" in response.data
+
+
+def test_the_link_header_never_copies_the_raw_query_string(client):
+    response = client.get("/search?q=a%0D%0AX-Injected:%201")
+    assert "\r" not in response.headers["Link"] and "\n" not in response.headers["Link"]
+    assert "X-Injected: 1" not in response.headers["Link"]
+
+
+def test_a_406_does_not_echo_a_long_accept_header(client):
+    accept = "application/x-nothing-" + "a" * 8000
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": accept})
+    assert response.status_code == 406 and len(response.data) < 1000
+
+
+def test_a_half_built_folder_is_removed_and_never_counted(tmp_path):
+    from .conftest import DATA_DIRS
+
+    spec = f"oxigraph:{tmp_path}/store"
+    builder.build(spec, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False, shacl=False)
+    serving = os.readlink(tmp_path / "store")
+    (tmp_path / "store.builds" / "20000101T000000000000-killed").mkdir()  # a build killed half-way
+    builder.build(spec, [str(d) for d in DATA_DIRS], str(SHAPES), str(QUERIES), verbose=False, shacl=False)
+    left = sorted(p.name for p in (tmp_path / "store.builds").iterdir())
+    assert "20000101T000000000000-killed" not in left
+    assert serving.rsplit("/", 1)[-1] in left and len(left) == 2
