@@ -18,6 +18,7 @@ TEXT = "text/plain"
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+SVG = "image/svg+xml"
 
 
 @dataclass(frozen=True)

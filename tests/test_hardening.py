@@ -79,3 +79,16 @@ def test_a_half_built_folder_is_removed_and_never_counted(tmp_path):
     left = sorted(p.name for p in (tmp_path / "store.builds").iterdir())
     assert "20000101T000000000000-killed" not in left
     assert serving.rsplit("/", 1)[-1] in left and len(left) == 2
+
+
+def test_the_favicon_is_served_and_pages_are_compressed_for_clients_that_ask(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    page = client.get("/conditions/crps", headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("Content-Encoding") == "gzip"
+    assert client.get("/conditions/crps").headers.get("Content-Encoding") is None
+
+
+def test_the_navigation_marks_the_current_page_and_offers_every_claim(client):
+    html = client.get("/studies/amr-2010-sci-gabapentin-rct").get_data(as_text=True)
+    assert 'href="/studies" aria-current="page"' in html and 'href="/claims"' in html

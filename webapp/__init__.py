@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from flask_compress import Compress
 
 from kb.settings import BY_NAME, Settings
 
@@ -26,6 +27,7 @@ def create_app(test_config=None):
     caching.init_app(app)
     links.init_app(app)
     security.init_app(app)
+    Compress(app)  # gzip or brotli for clients that accept it
     from .views import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:

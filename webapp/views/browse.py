@@ -1,6 +1,8 @@
 """Browsing pages for clinicians: home, search and the evidence map; template helpers."""
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, redirect, request, send_from_directory
+
+from kb import formats
 
 from .. import charts, evidence
 from ..render import page
@@ -26,6 +28,12 @@ def home():
     data = {"stats": kb.stats(), "groups": evidence.condition_groups(kb),
             "sources": [evidence.source_entry(r) for r in kb.whole_kb_rows("source")]}
     return page("home.html", data, title="Ketamine evidence KB: what the studies say")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Send the site's icon (browsers ask for /favicon.ico whatever the page says)."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype=formats.SVG)
 
 
 @bp.get("/conditions")
