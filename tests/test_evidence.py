@@ -148,3 +148,12 @@ def test_unchecked_identifiers_never_lower_a_certainty(data_copy, tmp_path):
     for slug in ("crps", "cancer-pain", "postpartum-depression", "cluster-headache", "neuropathic-pain"):
         assert before.get(f"/conditions/{slug}.json").get_json()["certainty"] == \
             after.get(f"/conditions/{slug}.json").get_json()["certainty"]
+
+
+def test_a_condition_with_effects_has_a_forest_plot_with_a_text_alternative(client):
+    html = client.get("/conditions/ptsd").get_data(as_text=True)
+    assert html.count('<figure class="forest">') >= 1
+    assert 'role="img"' in html and "<desc id=\"forest-1-desc\">" in html
+    assert 'class="ci"' in html  # the standardized mean difference came with its interval
+    assert 'class="no-effect"' in html
+    assert '<figure class="forest">' not in client.get("/conditions/chronic-pain").get_data(as_text=True)

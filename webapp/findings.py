@@ -44,7 +44,8 @@ def effect_text(row):
 def result(row):
     """Return one structured result as the JSON twin and the table show it."""
     return {"outcome": row["outcome_label"], "outcome_iri": row["outcome"], "measure": row["measure"],
-            "statistic": row["statistic_label"], "value": row["value"], "unit": row["unit_symbol"],
+            "statistic": row["statistic_label"], "statistic_key": row["statistic"].rsplit("/", 1)[-1],
+            "value": row["value"], "unit": row["unit_symbol"],
             "ci_lower": row["ci_lower"], "ci_upper": row["ci_upper"], "p": row["p"],
             "comparator": row["comparator_label"], "comparator_text": row["comparator_text"],
             "time_point": row["time_point"], "time_point_text": duration_text(row["time_point"]),

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, request
 
-from .. import evidence, links, paging
+from .. import evidence, forest, links, paging
 from ..findings import summary_of_findings
 from ..render import page
 from ..services import get_kb
@@ -44,4 +44,5 @@ def condition(slug):
     data = {"condition": condition_details(row), "summary": evidence.condition_summary(overview),
             "scope": evidence.SCOPE, "certainty": certainty, "summary_of_findings": findings,
             "design_filter": design, "claims": claims, "paging": paging.info(number, total)}
-    return page("condition.html", data, title=f"{row['label']}: ketamine evidence", resource=iri)
+    return page("condition.html", data, title=f"{row['label']}: ketamine evidence", resource=iri,
+                view={"forest": forest.panels(findings)})
