@@ -155,8 +155,11 @@ class KnowledgeBase:
             raise InvalidParameter(f"format {fmt!r}: expected one of {', '.join(formats.RDF)}")
         if found.kind == "dataset":
             return self.store.dump(found.writer, PREFIXES)
-        triples = self.run_text(ALL_TRIPLES)
-        return formats.serialize_triples(triples, fmt, PREFIXES)
+        return formats.serialize_triples(self.all_triples(), fmt, PREFIXES)
+
+    def all_triples(self):
+        """Return every triple of the KB, the named graphs merged."""
+        return self.run_text(ALL_TRIPLES)
 
     def search(self, q, filters=None, page=1, size=50):
         """Search the build's full-text index (kb/search.py) under the page budget."""

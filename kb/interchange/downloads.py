@@ -33,9 +33,13 @@ def entries():
 def write_downloads(kb, folder, build_id):
     """Write every download into folder and its manifest; return the manifest."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
+    files, triples = [], None
     for name, fmt, media_type, label, holds, kind in entries():
-        data = kb.export(fmt) if kind == "rdf" else exports.export(kb, fmt)
+        if kind == "rdf" and formats.RDF[fmt].kind == "graph":
+            triples = triples if triples is not None else kb.all_triples()  # read once, written 4 ways
+            data = formats.serialize_triples(triples, fmt)
+        else:
+            data = kb.export(fmt) if kind == "rdf" else exports.export(kb, fmt)
         (folder / name).write_bytes(data)
         files.append({"name": name, "format": fmt, "label": label, "media_type": media_type,
                       "holds": holds, "kind": kind, "bytes": len(data),
