@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from .evidence import key_of, ref
 
+STUDIES_SHOWN = 10  # studies in a row of the table; the certainty counts them all
+CLAIMS_SHOWN = 3  # claims shown beside a study; the rest are counted
 DURATION_RE = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 DURATION_UNITS = ("year", "month", "week", "day", "hour", "minute")
 
@@ -90,7 +92,7 @@ def summary_of_findings(kb, condition):
     rows = []
     for judged in assessments:
         studies = []
-        for study in judged["studies"]:
+        for study in sorted(judged["studies"])[:STUDIES_SHOWN]:
             card = kb.lookup("study", study=study) or {}
             studies.append({
                 **ref(study, card.get("title")), "design": card.get("design_label"),
@@ -98,11 +100,13 @@ def summary_of_findings(kb, condition):
                 "verified": key_of(card.get("status")) == "verified",
                 "results": results[study].get(judged["outcome_iri"], []),
                 "reported": card.get("reported_outcomes", []) if not results[study] else [],
-                "claims": claimed.get(study, [])})
+                "claims": claimed.get(study, [])[:CLAIMS_SHOWN],
+                "more_claims": max(0, len(claimed.get(study, [])) - CLAIMS_SHOWN)})
         rows.append({"outcome": judged["outcome"], "certainty": {k: judged[k] for k in
-                     ("level", "key", "summary", "participants", "reasons")}, "studies": studies})
-    return [{k: a[k] for k in ("outcome", "level", "reasons", "participants", "summary", "headline")}
-            for a in assessments], rows
+                     ("level", "key", "summary", "participants", "reasons")}, "studies": studies,
+                     "more_studies": max(0, len(judged["studies"]) - STUDIES_SHOWN)})
+    return [{**{k: a[k] for k in ("outcome", "level", "reasons", "participants", "summary", "headline")},
+             "studies": len(a["studies"])} for a in assessments], rows
 
 
 def study_results(kb, study):
