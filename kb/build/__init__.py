@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from kb import search
 from kb.build import checks
 from kb.build.load import load, timed
-from kb.interchange import downloads
 from kb.errors import KBError
+from kb.interchange import downloads
 from kb.progress import progress
 from kb.sparql.service import VOID_DATASET, VOID_ENDPOINT, VOID_NAME
 from kb.store import open_store

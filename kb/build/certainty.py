@@ -199,16 +199,21 @@ def assessment_quads(condition, node, outcome, judgement):
              ox.Quad(node, RDF_TYPE, ev("CertaintyAssessment"), g),
              ox.Quad(node, ev("outcomeDomain"), ox.NamedNode(outcome), g),
              ox.Quad(node, ev("certaintyLevel"), ox.NamedNode(f"{ID}certainty/{LEVELS[judgement.level]}"), g),
-             ox.Quad(node, ev("participants"), ox.Literal(str(judgement.participants), datatype=XSD_INTEGER), g),
+             ox.Quad(node, ev("participants"), integer(judgement.participants), g),
              ox.Quad(node, ev("explanation"), ox.Literal(judgement.summary), g)]
-    quads += [ox.Quad(node, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(s), g) for s in judgement.studies]
+    derived = ox.NamedNode(PROV + "wasDerivedFrom")
+    quads += [ox.Quad(node, derived, ox.NamedNode(s), g) for s in judgement.studies]
     for rank, step in enumerate(judgement.steps, 1):
         reason = ox.BlankNode()
         quads += [ox.Quad(node, ev("certaintyReason"), reason, g),
                   ox.Quad(reason, RDF_TYPE, ev("CertaintyReason"), g),
                   ox.Quad(reason, ev("byRule"), ox.NamedNode(step.rule["rule"]), g),
-                  ox.Quad(reason, ev("levelsDown"), ox.Literal(str(step.down), datatype=XSD_INTEGER), g),
-                  ox.Quad(reason, ev("rank"), ox.Literal(str(rank), datatype=XSD_INTEGER), g),
+                  ox.Quad(reason, ev("levelsDown"), integer(step.down), g),
+                  ox.Quad(reason, ev("rank"), integer(rank), g),
                   ox.Quad(reason, ev("explanation"), ox.Literal(step.text), g)]
-        quads += [ox.Quad(reason, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(s), g) for s in step.studies]
+        quads += [ox.Quad(reason, derived, ox.NamedNode(s), g) for s in step.studies]
     return quads
+
+
+def integer(value):
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
