@@ -124,6 +124,11 @@ class KnowledgeBase:
         For lookups many pages repeat, such as a study's card: the same studies recur on every
         page of a condition.
         """
+        found = self.lookup_records(name, **params)
+        return found[0] if found else None
+
+    def lookup_records(self, name, **params):
+        """Return the records of a named query for bound parameters, kept for the build."""
         key = (name, tuple(sorted(params.items())))
         build = self.store.build_id
         with self._lock:
@@ -131,13 +136,13 @@ class KnowledgeBase:
             if key in self._lookups:
                 self._lookups.move_to_end(key)
                 return self._lookups[key]
-        row = self.first(name, **params)
+        found = self.records(name, **params)
         with self._lock:
             if self._memo_build == build:
-                self._lookups[key] = row
+                self._lookups[key] = found
                 if len(self._lookups) > LOOKUPS_KEPT:
                     self._lookups.popitem(last=False)
-        return row
+        return found
 
     def _follow(self, build):
         """Forget what was kept for an older build (the caller holds the lock)."""

@@ -81,14 +81,15 @@ def certainty(row):
 def summary_of_findings(kb, condition):
     """Return the condition's certainty per outcome and its summary-of-findings rows."""
     assessments = [certainty(r) for r in kb.records("condition-certainty", condition=condition)]
-    results = defaultdict(lambda: defaultdict(list))
-    for row in kb.records("study-results", condition=condition):
-        results[row["study"]][row["outcome"]].append(result(row))
-    claimed = defaultdict(list)
-    for row in kb.records("condition-study-claims", condition=condition):
-        claimed[row["study"]].append({**ref(row["claim"], row["statement"]),
-                                      "direction": row["direction_label"], "verdict": row["verdict_label"],
-                                      "verdict_key": key_of(row["verdict"])})
+    shown = {s for a in assessments for s in sorted(a["studies"])[:STUDIES_SHOWN]}
+    results, claimed = defaultdict(lambda: defaultdict(list)), {}
+    for study in shown:  # a few bound lookups, kept for the build, whatever the size of the KB
+        for row in kb.lookup_records("study-results", study=study):
+            results[study][row["outcome"]].append(result(row))
+        claimed[study] = [{**ref(row["claim"], row["statement"]), "direction": row["direction_label"],
+                           "verdict": row["verdict_label"], "verdict_key": key_of(row["verdict"])}
+                          for row in kb.lookup_records("condition-study-claims", condition=condition,
+                                                       study=study)]
     rows = []
     for judged in assessments:
         studies = []
@@ -100,8 +101,7 @@ def summary_of_findings(kb, condition):
                 "verified": key_of(card.get("status")) == "verified",
                 "results": results[study].get(judged["outcome_iri"], []),
                 "reported": card.get("reported_outcomes", []) if not results[study] else [],
-                "claims": claimed.get(study, [])[:CLAIMS_SHOWN],
-                "more_claims": max(0, len(claimed.get(study, [])) - CLAIMS_SHOWN)})
+                "claims": claimed[study][:CLAIMS_SHOWN], "more_claims": len(claimed[study]) > CLAIMS_SHOWN})
         rows.append({"outcome": judged["outcome"], "certainty": {k: judged[k] for k in
                      ("level", "key", "summary", "participants", "reasons")}, "studies": studies,
                      "more_studies": max(0, len(judged["studies"]) - STUDIES_SHOWN)})
@@ -111,5 +111,5 @@ def summary_of_findings(kb, condition):
 
 def study_results(kb, study):
     """Return a study's structured results and doses."""
-    return ([result(r) for r in kb.records("study-results", study=study)],
+    return ([result(r) for r in kb.lookup_records("study-results", study=study)],
             [dose(r) for r in kb.records("study-doses", study=study)])
