@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build validate lint bench bench-full clean
+.PHONY: run test build validate lint bench bench-full bench-routes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 bench-full: $(STAMP)  # 1M claims: about an hour on 2 cores; each named query runs at least once there
 	$(BIN)/python bench/run.py --sizes 10000,100000
 	$(BIN)/python bench/run.py --sizes 1000000 --least 1
+
+bench-routes: $(STAMP)  # every route kind at 10k and 100k claims, one request and 8 clients: bench/ROUTES.md
+	$(BIN)/python bench/routes.py --sizes 10000,100000
 
 clean:
 	rm -rf .kb build test-artifacts
