@@ -92,3 +92,30 @@ def test_the_favicon_is_served_and_pages_are_compressed_for_clients_that_ask(cli
 def test_the_navigation_marks_the_current_page_and_offers_every_claim(client):
     html = client.get("/studies/amr-2010-sci-gabapentin-rct").get_data(as_text=True)
     assert 'href="/studies" aria-current="page"' in html and 'href="/claims"' in html
+
+
+def test_one_client_cannot_take_every_worker_and_a_full_queue_answers_at_once(store_spec):
+    """With one query per client, a client's second query while its first runs is a 503 with
+    Retry-After at once; another client is still answered."""
+    import threading
+    import time
+
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "STORE": store_spec, "CLIENT_QUERIES": 1, "QUERY_TIMEOUT": 3.0})
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    first = threading.Thread(target=lambda: app.test_client().get(
+        "/sparql", query_string={"query": slow}, environ_base={"REMOTE_ADDR": "10.9.9.1"}))
+    first.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    second = app.test_client().get("/sparql", query_string={"query": "ASK {}"},
+                                   environ_base={"REMOTE_ADDR": "10.9.9.1"})
+    assert second.status_code == 503 and second.headers["Retry-After"] == "2"
+    assert time.monotonic() - started < 1.0, "refused at once, not after a time limit"
+    other = app.test_client().get("/sparql", query_string={"query": "ASK {}"},
+                                  environ_base={"REMOTE_ADDR": "10.9.9.2"})
+    assert other.status_code == 200
+    first.join()
+    app.extensions["sparql"].close()
+    app.extensions["kb"].close()

@@ -70,7 +70,11 @@ def init_app(app):
     @app.errorhandler(KBError)
     def kb_error(exc):
         offered = getattr(exc, "offered", None)
-        return error_response(exc.status, str(exc), {"offered": offered} if offered else None)
+        response = app.make_response(error_response(exc.status, str(exc),
+                                                    {"offered": offered} if offered else None))
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

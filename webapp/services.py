@@ -12,6 +12,8 @@ from flask import current_app, g, request
 from kb.knowledge import KnowledgeBase
 from kb.sparql.service import QueryService
 
+from .admission import Admission
+
 log = logging.getLogger("kb.sparql")
 
 
@@ -20,6 +22,8 @@ def init_app(app, settings):
     kb = KnowledgeBase.open(settings, serving=True)
     app.extensions["kb"] = kb
     app.extensions["sparql"] = QueryService.open(settings, kb.store, kb.catalogue)
+    app.extensions["admission"] = Admission(settings.client_queries,
+                                            settings.query_workers + settings.query_queue)
     if not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
@@ -36,6 +40,11 @@ def get_kb():
 def get_service():
     """Return the app's QueryService (the /sparql and /queries runner)."""
     return current_app.extensions["sparql"]
+
+
+def admitted():
+    """Hold this request's place among the /sparql queries running (webapp/admission.py)."""
+    return current_app.extensions["admission"].admit(request.remote_addr or "-")
 
 
 def client_gone():

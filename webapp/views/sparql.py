@@ -9,7 +9,7 @@ from kb.sparql import protocol as sparql
 from kb.sparql.service import write_description
 
 from .. import answers, links
-from ..services import client_gone, get_kb, get_service, log_request, start_clock
+from ..services import admitted, client_gone, get_kb, get_service, log_request, start_clock
 
 bp = Blueprint("sparql", __name__)
 EDITOR_PREFIXES = ("ev", "kb", "claim", "study", "cond", "design", "skos", "rdfs", "dcterms", "cito", "bibo")
@@ -41,7 +41,8 @@ def endpoint():
     shape = service.check(operation)
     fmt = sparql.negotiate(shape.form or "SELECT", accept, operation.formats)
     direct = fmt.name if fmt.kind == "results" else None  # a SELECT written straight in its format
-    answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct, base=request.base_url)
+    with admitted():
+        answer = service.run(operation, shape, cancelled=client_gone(), fmt=direct, base=request.base_url)
     if (answer.form == "GRAPH") != (fmt.kind != "results"):  # the text misled the form guess
         fmt = sparql.negotiate(answer.form, accept, operation.formats)
     return answer_response(answer, fmt, service.row_limit)
@@ -82,7 +83,8 @@ def editor_data(operation):
                              "graph": [[f.name, f.label] for f in sparql.GRAPH_FORMATS]}}
     if operation:
         try:
-            answer = service.run(operation, cancelled=client_gone(), base=request.base_url)
+            with admitted():
+                answer = service.run(operation, cancelled=client_gone(), base=request.base_url)
         except KBError as exc:
             data["error"], status = str(exc), exc.status
         else:
