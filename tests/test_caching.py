@@ -68,3 +68,12 @@ def test_study_cards_on_condition_pages_follow_a_rebuild(tmp_path, data_copy):
     studies.write_text(studies.read_text().replace(f'"{old}"', '"A renamed title"', 1))
     build_store(tmp_path, dirs=data_copy)
     assert titles() == (before - {old}) | {"A renamed title"}
+
+
+def test_a_page_rendered_once_per_build_is_sent_again_without_its_queries(app, client):
+    kb = app.extensions["kb"]
+    first = client.get("/conditions/ptsd?page=1")
+    before = kb.runner.counts["queries"]
+    again = client.get("/conditions/ptsd?page=1")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert kb.runner.counts["queries"] == before, "served from the pages kept for this build"

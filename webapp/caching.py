@@ -1,7 +1,11 @@
-"""Conditional GET: a page's ETag names the store build it came from, so an unchanged page
-costs a 304 and no query at all until the next `kb build`."""
+"""Pages of a build, kept: a page's ETag names the store build it came from, so an unchanged page
+costs a 304 and no query at all until the next `kb build`; and a page rendered once for a build is
+kept (least recently used out) and sent again without running its queries, since a build never
+changes after it is swapped in."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from flask import request
 
@@ -10,7 +14,10 @@ from kb.errors import KBError
 from .services import get_kb
 
 # The SPARQL endpoint answers arbitrary queries with its own limits and logging; it is not cached.
-UNCACHED_PREFIXES = ("/sparql",)
+# Downloads are files already.
+UNCACHED_PREFIXES = ("/sparql", "/download/")
+PAGES_KEPT = 512
+LARGEST_KEPT = 1 << 20  # bytes: a larger page is rendered each time rather than kept
 
 
 def page_etag():
@@ -23,30 +30,62 @@ def cacheable():
     return request.method in ("GET", "HEAD") and not request.path.startswith(UNCACHED_PREFIXES)
 
 
+class Kept:
+    """Rendered pages by ETag and the encodings the client accepts, least recently used out."""
+
+    def __init__(self, size=PAGES_KEPT):
+        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.pages:
+                self.pages.move_to_end(key)
+                return self.pages[key]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            self.pages[key] = value
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
 def init_app(app):
-    """Answer If-None-Match before any query runs; tag every cacheable 200 with its ETag."""
+    """Answer If-None-Match before any query runs, send a kept page, tag and keep every 200."""
+    kept = Kept()
+
+    def key_of(etag):
+        return etag, request.headers.get("Accept-Encoding", "")
 
     @app.before_request
-    def not_modified():
-        if not cacheable() or not request.if_none_match:
+    def from_the_build():
+        if not cacheable():
             return None
         try:
             etag = page_etag()
         except KBError:
             return None  # let the view report the store's error
-        if request.if_none_match.contains(etag):
+        if request.if_none_match and request.if_none_match.contains(etag):
             response = app.response_class(status=304)
             response.set_etag(etag)
             response.vary.add("Accept")
             return response
+        found = kept.get(key_of(etag))
+        if found is not None:
+            body, status, headers = found
+            return app.response_class(body, status=status, headers=headers)
         return None
 
     @app.after_request
     def tag(response):
         if cacheable() and response.status_code == 200 and not response.get_etag()[0]:
             try:
-                response.set_etag(page_etag())
+                etag = page_etag()
             except KBError:
                 return response
+            response.set_etag(etag)
             response.headers.setdefault("Cache-Control", "no-cache")
+            if not response.is_streamed and response.content_length is not None \
+                    and response.content_length <= LARGEST_KEPT and request.method == "GET":
+                kept.put(key_of(etag), (response.get_data(), response.status_code, list(response.headers)))
         return response
