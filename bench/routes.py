@@ -11,7 +11,6 @@ noted in the table); nothing here is asserted by a test.
 import argparse
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.server import start  # noqa: E402
+
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "out"
 SEARCHES = ["ketamine depression", "treatment resistant depression", "suicide", "CRPS ketamine",
@@ -52,12 +55,6 @@ def routes(base):
     ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def timed(url, timeout=600):
     started = time.perf_counter()
     response = requests.get(url, timeout=timeout)
@@ -80,17 +77,8 @@ def measure(size):
     started = time.perf_counter()
     subprocess.run([str(BIN / "kb"), "build", "--no-shacl", "--quiet"], check=True, env=env)
     build_s = time.perf_counter() - started
-    port = free_port()
-    server = subprocess.Popen([str(BIN / "kb"), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start([str(BIN / "kb"), "serve"], env, wait=600)
     try:
-        for _ in range(600):
-            try:
-                requests.get(base + "/index.json", timeout=600)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
         rows = []
         for kind, path in routes(base):
             idle, status, size_bytes = timed(base + path)

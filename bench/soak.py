@@ -23,17 +23,15 @@ import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.server import start  # noqa: E402
+
 PAGES = ["/", "/conditions/crps", "/conditions/fibromyalgia.json",
          "/studies/cheung-2020-palliative-care-unit", "/claims/crps-weeks-pain-free"]
 LIGHT = "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HUGE = "CONSTRUCT { ?s ?p ?o . ?a ?b ?c } WHERE { ?s ?p ?o . ?a ?b ?c }"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def kb(code, *args, env=None):
@@ -107,16 +105,8 @@ def main():
            "KB_DATA_DIRS": f"{args.code}/ontology{os.pathsep}{args.code}/data",
            "KB_SHAPES": f"{args.code}/ontology/shapes.ttl", "KB_QUERIES_DIR": f"{args.code}/queries"}
     subprocess.run(kb(args.code, "build", "--quiet", env=env), check=True, env=env, cwd=args.code)
-    port = free_port()
-    server = subprocess.Popen(kb(args.code, "serve", "--port", str(port), env=env), env=env, cwd=args.code,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(base + "/", timeout=5)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
+    server, base = start(kb(args.code, "serve"), env, cwd=args.code, probe="/")
+    port = int(base.rsplit(":", 1)[1])
     requests.get(base + LIGHT, timeout=15)  # start the workers
     soak = Soak(base, args.seconds)
     threads = [threading.Thread(target=soak.client, args=(n,)) for n in range(args.clients)]
