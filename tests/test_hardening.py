@@ -119,3 +119,13 @@ def test_one_client_cannot_take_every_worker_and_a_full_queue_answers_at_once(st
     first.join()
     app.extensions["sparql"].close()
     app.extensions["kb"].close()
+
+
+def test_small_things_of_the_query_pages_and_the_claim_page(client):
+    twin = client.get("/queries/study.json")  # linked from the page before its parameters are given
+    assert twin.status_code == 200 and twin.get_json()["missing"] == ["study"]
+    page = client.get("/queries/study").get_data(as_text=True)
+    assert 'placeholder="the study (an IRI, or study:SLUG)"' in page
+    assert "xsd:integer" not in client.get("/queries/stats").get_data(as_text=True)
+    claim = client.get("/claims/crps-weeks-pain-free").get_data(as_text=True)
+    assert claim.count('class="claim-statement"') == 0 and claim.count("<h1>") == 1

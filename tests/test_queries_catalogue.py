@@ -135,7 +135,8 @@ def test_a_parameter_is_never_pasted_into_the_query(value, client):
 
 @pytest.mark.parametrize("path, status", [
     ("/queries/no-such-query", 404), ("/queries/no-such-query.json", 404),
-    ("/queries/routes-by-condition.json?colour=blue", 400), ("/queries/claims-for-condition.json", 400),
+    ("/queries/routes-by-condition.json?colour=blue", 400),
+    ("/queries/claims-for-condition.json?condition=not%20an%20iri", 400),
     ("/queries/claims-for-condition.csv", 400), ("/queries/void-description.csv", 406),
 ])
 def test_catalogue_errors_get_the_right_status(path, status, client):

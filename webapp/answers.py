@@ -9,7 +9,9 @@ from kb.sparql import protocol as sparql
 
 from . import links
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN = {XSD + t for t in ("string", "integer", "decimal", "double", "float", "boolean", "int", "long",
+                           "nonNegativeInteger", "positiveInteger")}
 
 
 def curie(iri):
@@ -41,7 +43,8 @@ def cell(term):
     if isinstance(term, ox.BlankNode):
         return {"kind": "bnode", "text": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
-        note = term.language or ("" if term.datatype.value == XSD_STRING else curie(term.datatype.value))
+        # Numbers and booleans read as such; other datatypes (dates, durations, IRIs) say what they are.
+        note = term.language or ("" if term.datatype.value in PLAIN else curie(term.datatype.value))
         return {"kind": "literal", "text": term.value, "note": note}
     return {"kind": "other", "text": str(term)}
 

@@ -53,7 +53,7 @@ def named(name):
     view = {"result": None, "error": None, "row_limit": get_service().row_limit,
             "editor": "/sparql?" + urlencode({"query": query.text}),
             "twins": {t: f"/queries/{stem}.{t}" + (f"?{urlencode(params)}" if params else "") for t in TWINS}}
-    if missing and twin is None:
+    if missing:  # the page (and its JSON twin) ask for the parameters before running anything
         return page("query.html", data, title=query.title, view=view)
     try:
         answer = get_service().run_named(query, params, cancelled=client_gone())
