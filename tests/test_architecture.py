@@ -117,3 +117,33 @@ def test_the_folder_listing_names_the_parts():
     for part in parts:
         init = ROOT / "kb" / part / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text())), f"kb/{part}/__init__.py: say what it holds"
+
+
+def test_every_library_the_code_imports_is_a_declared_runtime_dependency():
+    """A user who installs the package (without the test extras) can run every module."""
+    import re as regex
+    import sys
+    import tomllib
+    from importlib import metadata
+
+    declared = {regex.split(r"[<>=\[ ]", d)[0].lower()
+                for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    allowed = set(declared)
+    for name in declared:  # what a declared dependency brings with it (Flask brings Werkzeug)
+        for requirement in metadata.requires(name) or ():
+            if "extra ==" not in requirement:
+                allowed.add(regex.split(r"[<>=\[ ;(]", requirement)[0].lower())
+    providers = metadata.packages_distributions()
+    missing = set()
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in filter(None, names):
+                top = name.split(".")[0]
+                if top in ("kb", "webapp") or top in sys.stdlib_module_names:
+                    continue
+                dists = {d.lower() for d in providers.get(top, [top])}
+                if not dists & {a.replace("_", "-") for a in allowed} | (dists & allowed):
+                    missing.add(f"{path.relative_to(ROOT)}: {name}")
+    assert not missing, sorted(missing)
