@@ -55,3 +55,12 @@ def test_a_bad_page_number_is_a_clear_400(big_client, page):
     response = big_client.get(f"/conditions/{top['slug']}.json?page={page}")
     assert response.status_code == 400
     assert re.search(r"page", response.get_json()["error"])
+
+
+def test_the_list_of_studies_comes_a_page_at_a_time_numbered_by_the_build(client, store_kb):
+    data = client.get("/studies.json").get_json()
+    total = store_kb.stats()["studies"]
+    assert data["paging"]["total"] == total and len(data["studies"]) == min(total, 50)
+    ordered = [r["study"] for r in store_kb.rows("studies-by-design")][:50]  # the query's own ORDER BY
+    assert [s["iri"] for s in data["studies"]] == ordered
+    assert client.get("/studies", query_string={"page": "99"}).status_code == 400

@@ -48,7 +48,7 @@ def derive(store, kb, graph=DERIVED_LEVELS):
     store is the staging pyoxigraph store written to; kb reads it (kb/knowledge.py)."""
     # Pages and summaries first: they read only curated triples, and read them faster before
     # the derived triples land.
-    added = derive_pages(store, kb)
+    added = derive_pages(store, kb) + derive_study_pages(store, kb)
     for query in ordered(kb.catalogue.all(role="construct")):
         target = ox.NamedNode(GRAPH + query.meta["graph"] if "graph" in query.meta else str(graph))
         # Written and read back as N-Triples by pyoxigraph: no Python object per triple.
@@ -79,5 +79,17 @@ def derive_pages(store, kb):
                   ox.Quad(node, condition_of, ox.NamedNode(condition), target),
                   ox.Quad(node, page_of, pages[position // PAGE_SIZE], target)]
         position += 1
+    store.bulk_extend(quads)
+    return len(quads)
+
+
+def derive_study_pages(store, kb):
+    """Number every study's page in the list of studies (queries/studies-by-design.rq's order:
+    strongest design first, then the largest, then by title)."""
+    order = sorted((r["rank"], -(r["sample_size"] or 0), r["title"], r["study"])
+                   for r in kb.rows("studies-reading-order"))
+    page_of, target = ox.NamedNode(EV + "studyPage"), ox.NamedNode(str(DERIVED_PAGES))
+    quads = [ox.Quad(ox.NamedNode(study), page_of, ox.Literal(str(i // PAGE_SIZE + 1), datatype=XSD_INTEGER),
+                     target) for i, (_, _, _, study) in enumerate(order)]
     store.bulk_extend(quads)
     return len(quads)

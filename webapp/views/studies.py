@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort
 
-from .. import evidence, links
+from .. import evidence, links, paging
 from ..findings import study_results
 from ..render import page
 from ..services import get_kb
@@ -23,8 +23,10 @@ def citing_claim(row):
 @bp.get("/studies")
 def all_studies():
     """List every study with its design, level, size, year, PMID and verification status."""
-    studies = [evidence.study_entry(r) for r in get_kb().rows("studies-by-design")]
-    return page("studies.html", {"studies": studies}, title="Studies the claims rest on")
+    kb, number = get_kb(), paging.page_number()
+    studies = [evidence.study_entry(r) for r in kb.rows("studies-by-design", page=str(number))]
+    data = {"studies": studies, "paging": paging.info(number, kb.stats()["studies"])}
+    return page("studies.html", data, title="Studies the claims rest on")
 
 
 @bp.get("/studies/<slug>.json")
