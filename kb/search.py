@@ -64,6 +64,7 @@ class SearchIndex:
         self.budget = budget
         self._local = threading.local()
         self._vocabulary = None
+        self._labels = None
 
     def _db(self):
         db = getattr(self._local, "db", None)
@@ -94,9 +95,10 @@ class SearchIndex:
         return self._vocabulary
 
     def label(self, item):
-        """Return the label of a condition or design the facets name."""
-        found = self._run("SELECT label FROM labels WHERE item = ?", (item,))
-        return found[0][0] if found else item
+        """Return the label of a condition or design the facets name (read once per index)."""
+        if self._labels is None:
+            self._labels = dict(self._run("SELECT item, label FROM labels"))
+        return self._labels.get(item, item)
 
     def search(self, q, filters=None, page=1, size=50):
         """Return the matches of a phrase: results of one page, total, facets, and any correction."""
@@ -139,7 +141,7 @@ class SearchIndex:
                 where.append(f"(' ' || {column} || ' ') LIKE ?")
                 params.append(f"% {value} %")
         condition = " AND ".join(where)
-        total = self._run(f"SELECT count(*) FROM documents WHERE {condition}", params)[0][0]
+        facets, total = self._facets(condition, params)
         rows = self._run(
             f"SELECT kind, item, label, snippet(documents, 1, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 16), "
             f"highlight(documents, 0, '{MARK_OPEN}', '{MARK_CLOSE}') FROM documents WHERE {condition} "
@@ -147,18 +149,20 @@ class SearchIndex:
             [*params, size, (page - 1) * size])
         results = [{"kind": k, "item": i, "label": label, "snippet": snippet, "highlighted": lit}
                    for k, i, label, snippet, lit in rows]
-        return {"results": results, "total": total, "facets": self._facets(condition, params)}
+        return {"results": results, "total": total, "facets": facets}
 
     def _facets(self, condition, params):
+        """Return the counts of every facet and the number of matches, from one pass over them."""
+        matches = self._run(f"SELECT {', '.join(FACETS)} FROM documents WHERE {condition}", params)
         facets = {}
-        for column in FACETS:
+        for i, column in enumerate(FACETS):
             counts = {}
-            for (value,) in self._run(f"SELECT {column} FROM documents WHERE {condition}", params):
-                for key in (value.split() if column == "conditions" else [value]):
+            for row in matches:
+                for key in (row[i].split() if column == "conditions" else [row[i]]):
                     if key:
                         counts[key] = counts.get(key, 0) + 1
             facets["condition" if column == "conditions" else column] = counts
-        return facets
+        return facets, len(matches)
 
     def suggest(self, text, limit=8):
         """Return a few conditions, studies or claims whose words match a path's words (404 pages)."""

@@ -54,7 +54,8 @@ def suggestions(words):
         found = get_kb().search_index().suggest(words)
     except (KBError, OSError, sqlite3.Error):
         return []
-    return [{**hit, "page": links.page_url(hit["item"])} for hit in found if links.page_url(hit["item"])]
+    pages = [{**hit, "page": links.page_url(hit["item"])} for hit in found]
+    return [hit for hit in pages if hit["page"]]
 
 
 def guess_words(path):
