@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kb.build.derive import integer
 from kb.namespaces import EV, GRAPH, ID
 
 DERIVED_CERTAINTY = ox.NamedNode(GRAPH + "derived/certainty")
@@ -23,7 +24,6 @@ OTHER_CONDITION = str(ID) + "directness/other-condition"
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very-low"}
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 HEADLINE_RANKS = 5  # outcomes ranked 5 or more head a condition only when it has no other
 NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
@@ -213,7 +213,3 @@ def assessment_quads(condition, node, outcome, judgement):
                   ox.Quad(reason, ev("explanation"), ox.Literal(step.text), g)]
         quads += [ox.Quad(reason, derived, ox.NamedNode(s), g) for s in step.studies]
     return quads
-
-
-def integer(value):
-    return ox.Literal(str(value), datatype=XSD_INTEGER)

@@ -68,7 +68,7 @@ def derive_pages(store, kb):
     page_of, kind = ox.NamedNode(EV + "conditionPage"), ox.NamedNode(EV + "Listing")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     target = ox.NamedNode(str(DERIVED_PAGES))
-    pages = [ox.Literal(str(n), datatype=XSD_INTEGER) for n in range(1, len(order) // PAGE_SIZE + 2)]
+    pages = page_numbers(len(order))
     quads, position, current = [], 0, None
     for condition, _, _, claim in order:
         if condition != current:
@@ -89,7 +89,18 @@ def derive_study_pages(store, kb):
     order = sorted((r["rank"], -(r["sample_size"] or 0), r["title"], r["study"])
                    for r in kb.rows("studies-reading-order"))
     page_of, target = ox.NamedNode(EV + "studyPage"), ox.NamedNode(str(DERIVED_PAGES))
-    quads = [ox.Quad(ox.NamedNode(study), page_of, ox.Literal(str(i // PAGE_SIZE + 1), datatype=XSD_INTEGER),
-                     target) for i, (_, _, _, study) in enumerate(order)]
+    pages = page_numbers(len(order))
+    quads = [ox.Quad(ox.NamedNode(study), page_of, pages[i // PAGE_SIZE], target)
+             for i, (_, _, _, study) in enumerate(order)]
     store.bulk_extend(quads)
     return len(quads)
+
+
+def integer(value):
+    """Return an xsd:integer literal."""
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def page_numbers(count):
+    """Return the page-number literals a list of count items needs (pages of PAGE_SIZE), 1 first."""
+    return [integer(n) for n in range(1, count // PAGE_SIZE + 2)]
