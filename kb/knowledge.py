@@ -7,12 +7,12 @@ core longer than the budget allows.
 """
 
 import threading
-from collections import OrderedDict
 
 import pyoxigraph as ox
 
 from kb import formats
 from kb.errors import InvalidParameter
+from kb.lru import MISSING, LeastRecentlyUsed
 from kb.namespaces import PREFIXES
 from kb.query.catalogue import Catalogue
 from kb.query.rows import records, rows_from
@@ -37,7 +37,7 @@ class KnowledgeBase:
         self.budget = budget  # seconds each of those may take
         self._lock = threading.Lock()
         self._memo, self._memo_build = {}, None
-        self._lookups = OrderedDict()
+        self._lookups = LeastRecentlyUsed(LOOKUPS_KEPT)
 
     @classmethod
     def open(cls, settings, serving=False):
@@ -133,21 +133,17 @@ class KnowledgeBase:
         build = self.store.build_id
         with self._lock:
             self._follow(build)
-            if key in self._lookups:
-                self._lookups.move_to_end(key)
-                return self._lookups[key]
-        found = self.records(name, **params)
-        with self._lock:
-            if self._memo_build == build:
-                self._lookups[key] = found
-                if len(self._lookups) > LOOKUPS_KEPT:
-                    self._lookups.popitem(last=False)
+            lookups = self._lookups
+        found = lookups.get(key, MISSING)
+        if found is MISSING:
+            found = self.records(name, **params)
+            lookups.put(key, found)  # the lookups of this build; a newer build has its own
         return found
 
     def _follow(self, build):
         """Forget what was kept for an older build (the caller holds the lock)."""
         if self._memo_build != build:
-            self._memo, self._lookups, self._memo_build = {}, OrderedDict(), build
+            self._memo, self._lookups, self._memo_build = {}, LeastRecentlyUsed(LOOKUPS_KEPT), build
 
     @property
     def build_id(self):

@@ -4,12 +4,11 @@ kept (least recently used out) and sent again without running its queries, since
 changes after it is swapped in."""
 
 import hashlib
-import threading
-from collections import OrderedDict
 
 from flask import request
 
 from kb.errors import KBError
+from kb.lru import LeastRecentlyUsed
 
 from .services import get_kb
 
@@ -30,29 +29,9 @@ def cacheable():
     return request.method in ("GET", "HEAD") and not request.path.startswith(UNCACHED_PREFIXES)
 
 
-class Kept:
-    """Rendered pages by ETag and the encodings the client accepts, least recently used out."""
-
-    def __init__(self, size=PAGES_KEPT):
-        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.pages:
-                self.pages.move_to_end(key)
-                return self.pages[key]
-        return None
-
-    def put(self, key, value):
-        with self.lock:
-            self.pages[key] = value
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
 def init_app(app):
     """Answer If-None-Match before any query runs, send a kept page, tag and keep every 200."""
-    kept = Kept()
+    kept = LeastRecentlyUsed(PAGES_KEPT)  # rendered pages by ETag and accepted encoding
 
     def key_of(etag):
         return etag, request.headers.get("Accept-Encoding", "")
