@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build validate lint bench bench-full bench-routes clean
+.PHONY: run test build validate lint bench bench-full bench-routes vendor-yasgui clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ bench-full: $(STAMP)  # 1M claims: about an hour on 2 cores; each named query ru
 
 bench-routes: $(STAMP)  # every route kind at 10k and 100k claims, one request and 8 clients: bench/ROUTES.md
 	$(BIN)/python bench/routes.py --sizes 10000,100000
+
+YASGUI_VERSION ?= 4.6.2
+vendor-yasgui:  # repack the pinned YASGUI from the npm registry into webapp/static/vendor/yasgui
+	rm -rf build/yasgui && mkdir -p build/yasgui
+	cd build/yasgui && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) && tar xzf zazuko-yasgui-$(YASGUI_VERSION).tgz
+	sha256sum build/yasgui/zazuko-yasgui-$(YASGUI_VERSION).tgz
+	cp build/yasgui/package/build/yasgui.min.js build/yasgui/package/build/yasgui.min.css webapp/static/vendor/yasgui/
 
 clean:
 	rm -rf .kb build test-artifacts

@@ -297,7 +297,7 @@ def test_get_without_a_query_gives_browsers_the_editor(client):
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert 'id="sparql-query"' in html and "PREFIX ev: &lt;https://w3id.org/ketamine-kb/ontology#&gt;" in html
-    assert "vendor/codemirror/codemirror.js" in html and "cdn" not in html.lower()
+    assert "vendor/yasgui/yasgui.min.js" in html and "cdn" not in html.lower()
 
 
 def test_void_counts_triples_classes_and_properties_and_names_examples(client, data):

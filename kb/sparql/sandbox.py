@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kb.errors import KBError, QueryTimeout, StoreUnavailable
+from kb.sparql.diagnose import explain
 from kb.sparql.worker import Answer, Job, collect
 
 __all__ = ["Answer", "ClientGone", "DirectRunner", "QueryFailed", "QueryStopped", "QuerySyntaxError",
@@ -162,7 +163,7 @@ class Sandbox:
         if status == "ok":
             return payload
         if status == "syntax":
-            raise QuerySyntaxError(syntax_message(payload))
+            raise QuerySyntaxError(explain(text, payload))
         if status == "memory":
             raise QueryStopped(f"the query was stopped: {payload}")
         if status == "store":
@@ -218,18 +219,9 @@ class DirectRunner:
             result = self.store.query(text, default_graph=graphs, named_graphs=named)
             answer = collect(result, self.row_limit if row_limit is None else int(row_limit), fmt)
         except SyntaxError as exc:
-            raise QuerySyntaxError(syntax_message(str(exc))) from None
+            raise QuerySyntaxError(explain(text, str(exc))) from None
         answer.seconds = round(time.perf_counter() - started, 4)
         return answer
-
-
-def syntax_message(raw):
-    """Turn the parser's 'error at L:C: ...' into a message that names the line and column."""
-    where, sep, rest = raw.partition(": ")
-    if sep and where.startswith("error at ") and ":" in where:
-        line, _, column = where[len("error at "):].partition(":")
-        return f"syntax error at line {line}, column {column}: {rest}"
-    return f"syntax error: {raw}"
 
 
 def crash_message(exitcode):

@@ -77,6 +77,20 @@ class QueryService:
         text = text.replace(f"<{VOID_ENDPOINT}>", f"<{endpoint}>")
         return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
+    def vocabulary(self):
+        """Return the classes and properties the KB uses, sorted: what the editor completes from.
+
+        Read from the build's VoID (its class and property partitions), so the list costs the
+        same at any size of KB."""
+        triples = self.void(VOID_DATASET, VOID_ENDPOINT)
+        found = {"classes": set(), "properties": set()}
+        for t in triples:
+            if t.predicate.value == VOID + "class":
+                found["classes"].add(t.object.value)
+            elif t.predicate.value == VOID + "property":
+                found["properties"].add(t.object.value)
+        return {kind: sorted(iris) for kind, iris in found.items()}
+
     def description(self, endpoint, dataset):
         """Return the SPARQL 1.1 Service Description of the endpoint, with the dataset's VoID."""
         service, sd = ox.NamedNode(endpoint), _ns(SD)

@@ -14,7 +14,7 @@ from ..services import admitted, client_gone, get_kb, get_service, log_request, 
 bp = Blueprint("sparql", __name__)
 EDITOR_PREFIXES = ("ev", "kb", "claim", "study", "cond", "design", "skos", "rdfs", "dcterms", "cito", "bibo")
 EXPOSED = "X-Row-Limit, X-Truncated, X-Query-Seconds"
-PAGES = {f"{ID}{kind}/": f"/{folder}/" for kind, folder in links.PAGE_FOLDERS.items()}  # for editor.js
+PAGES = {f"{ID}{kind}/": f"/{folder}/" for kind, folder in links.PAGE_FOLDERS.items()}  # for sparql-editor.js
 DESCRIPTIONS = [("/sparql?format=turtle", formats.RDF["turtle"].media_type, "Service description"),
                 ("/.well-known/void", formats.RDF["turtle"].media_type, "VoID")]
 
@@ -77,10 +77,9 @@ def editor_data(operation):
     service, status = get_service(), 200
     data = {"query": operation.query if operation else default_query(), "result": None, "error": None,
             "downloads": [], "row_limit": service.row_limit, "timeout": service.timeout,
-            "max_bytes": service.max_bytes, "examples": examples(), "prefixes": PREFIXES,
-            "formats": [*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS], "pages": PAGES,
-            "format_names": {"results": [[f.name, f.label] for f in sparql.RESULT_FORMATS],
-                             "graph": [[f.name, f.label] for f in sparql.GRAPH_FORMATS]}}
+            "max_bytes": service.max_bytes, "examples": examples(),
+            "formats": [*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS],
+            "editor_config": editor_config()}
     if operation:
         try:
             with admitted():
@@ -91,6 +90,14 @@ def editor_data(operation):
             data["result"] = answers.table(answer)
             data["downloads"] = answers.download_links(operation.query, answer.form)
     return data, status
+
+
+def editor_config():
+    """Return what the YASGUI editor needs to work on this endpoint alone (sparql-editor.js)."""
+    return {"endpoint": endpoint_urls()[0], "query": default_query(), "prefixes": PREFIXES, "pages": PAGES,
+            **get_service().vocabulary(),
+            "formats": {"results": [[f.name, f.label] for f in sparql.RESULT_FORMATS],
+                        "graph": [[f.name, f.label] for f in sparql.GRAPH_FORMATS]}}
 
 
 def default_query():
