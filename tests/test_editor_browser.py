@@ -270,3 +270,17 @@ def test_without_javascript_the_plain_form_still_works(browser, live_server, con
         page.get_by_role("button", name="Run query").click()
     assert answer.value.headers["content-type"].startswith("text/csv")
     assert view.refused == []
+
+
+def test_a_shared_link_opens_the_same_query_and_runs_it(browser, live_server):
+    page = Page(browser, live_server).editor()
+    set_query(page, COUNTS)
+    page.locator(".yasqe_share").click()
+    link = page.locator(".yasqe_sharePopup input").first.input_value()
+    assert link.startswith(live_server + "/sparql") and "query=" in link
+
+    other = Page(browser, live_server)
+    other.page.goto(link)
+    other.page.wait_for_selector(ROWS)
+    assert " ".join(editor_text(other.page).split()) == " ".join(COUNTS.split())
+    assert other.page.locator(".yasr table.dataTable thead th", has_text="claims").count() == 1
