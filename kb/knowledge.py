@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kb import formats
 from kb.errors import InvalidParameter
+from kb.kept import KEPT_NAME, KeptAnswers
 from kb.lru import MISSING, LeastRecentlyUsed
 from kb.namespaces import PREFIXES
 from kb.query.catalogue import Catalogue
@@ -102,8 +103,23 @@ class KnowledgeBase:
         return {**(rows[0] if rows else {}), "triples": self.per_build("triples", self.store.count)}
 
     def whole_kb_rows(self, name):
-        """Return the records of a parameterless query that aggregates the whole KB, once per build."""
-        return self.per_build(name, lambda: self.records(name))
+        """Return the records of a parameterless query that aggregates the whole KB, once per build:
+        the answer the build kept (kb/kept.py) when the query's header asks for that."""
+        def compute():
+            kept = self.kept()
+            if kept is not None and kept.has(name):
+                return list(kept.each(name))
+            return self.records(name)
+
+        return self.per_build(name, compute)
+
+    def kept(self):
+        """Return the current build's kept answers (kb/kept.py), or None for a store without them."""
+        def open_kept():
+            path = self.store.artefact(KEPT_NAME)
+            return KeptAnswers(path) if path.exists() else None
+
+        return self.per_build("kept-answers", open_kept)
 
     def per_build(self, key, compute):
         """Return compute(), kept until the store's build id changes (a build never changes)."""

@@ -16,16 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tests.test_remote import SAMPLES  # the same parameter values the remote-store tests use
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "twins.json"
-SAMPLES = {
-    "condition": "cond:fibromyalgia", "claim": "claim:cancer-74-percent",
-    "study": "study:jackson-2001-burst-ketamine-audit", "design": "design:rct",
-    "source": "src:sunshine-pain-2022-ketamine-infusions", "q": "crps", "resource": "cond:crps",
-    "iri": "cond:crps", "concept": "cond:crps", "discrepancy": "ev:CertaintyInflated",
-    "verdict": "ev:Overstated", "group": "group:chronic-pain", "level": "4", "limit": "10",
-    "offset": "0", "page": "1", "assertion": "claim:cancer-74-percent",
-    "dataset": "https://example.org/void", "endpoint": "https://example.org/sparql",
-}
 SEARCHES = ("crps", "fibromyalgia", "ketamine", "depression", "nothing-matches-this")
 FIXED = ("/index.json", "/claims.json", "/studies.json", "/designs.json", "/sources.json",
          "/evidence-map.json", "/audit.json", "/audit.csv", "/download.json", "/queries.json",
@@ -44,11 +37,12 @@ def addresses(client):
         urls += [c["page"] + ".json" for c in group["conditions"]]
     for listing, key in (("/claims.json", "claims"), ("/studies.json", "studies"),
                          ("/designs.json", "designs"), ("/sources.json", "sources")):
-        urls += [item["page"] + ".json" for item in client.get(listing).get_json()[key]]
-    for claim in client.get("/claims.json").get_json()["claims"]:
+        urls += [item["page"] + ".json" for item in every_page(client, listing, key)]
+    for claim in every_page(client, "/claims.json", "claims"):
         urls.append(f"/claims/{claim['slug']}.nanopub.trig")
         urls.append(f"/id/claim/{claim['slug']}.ttl")
-    for study in client.get("/studies.json").get_json()["studies"]:
+    urls.append("/claims.json?page=2")
+    for study in every_page(client, "/studies.json", "studies"):
         slug = study["page"].rsplit("/", 1)[-1]
         urls += [f"/studies/{slug}.{ext}" for ext in ("bib", "ris", "csl.json")]
     download = client.get("/download.json").get_json()
@@ -58,6 +52,16 @@ def addresses(client):
         params = "&".join(f"{p['name']}={SAMPLES[p['name']]}" for p in query["params"])
         urls.append(f"/queries/{query['name']}.csv" + (f"?{params}" if params else ""))
     return sorted(set(urls))
+
+
+def every_page(client, listing, key):
+    """Return the items of a list, following its pages."""
+    items, url = [], listing
+    while url:
+        data = client.get(url).get_json()
+        items += data[key]
+        url = (data.get("paging") or {}).get("next")  # the JSON twin's own path, with ?page=N
+    return items
 
 
 RDF_SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",

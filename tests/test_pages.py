@@ -194,11 +194,17 @@ def test_design_page_lists_its_studies_and_level(client, store_kb):
 
 def test_source_page_reads_in_order_with_fidelity_counts(client, samples):
     data = client.get(samples["source"] + ".json").get_json()
-    starts = [c["quote"]["start"] for c in data["claims"]]
-    assert starts == sorted(starts)
-    assert sum(f["count"] for f in data["source"]["fidelity"]) == len(data["claims"])
+    claims, url = [], samples["source"] + ".json"
+    while url:  # 50 claims a page, in reading order across the pages
+        page = client.get(url).get_json()
+        claims += page["claims"]
+        url = page["paging"]["next"]
+    starts = [c["quote"]["start"] for c in claims]
+    assert starts == sorted(starts) and len(data["claims"]) == min(50, len(claims))
+    assert sum(f["count"] for f in data["source"]["fidelity"]) == len(claims) == data["paging"]["total"]
     html = client.get(samples["source"]).get_data(as_text=True)
     assert html.count('<article class="claim ') == len(data["claims"])
+    assert 'rel="next"' in html
 
 
 @pytest.mark.parametrize("phrase, slug", [("CRPS", "crps"), ("crps", "crps"), ("fibro", "fibromyalgia"),

@@ -26,6 +26,7 @@ SAMPLES = {
     "iri": "cond:crps", "concept": "cond:crps",
     "discrepancy": "ev:CertaintyInflated", "verdict": "ev:Overstated",
     "group": "group:chronic-pain", "level": "4", "limit": "10", "offset": "0", "page": "1",
+    "list_page": "1", "source_page": "1", "design_page": "1",
     "assertion": "claim:cancer-74-percent", "dataset": "https://example.org/void",
     "endpoint": "https://example.org/sparql",
 }

@@ -8,6 +8,8 @@ from flask import request
 from kb.build.derive import PAGE_SIZE  # the build numbers each condition's pages of this size
 from kb.errors import InvalidParameter
 
+from .negotiation import wants_json
+
 
 def page_number():
     """Return the page the URL asks for (1 when it asks for none)."""
@@ -23,14 +25,20 @@ def window(items, number):
     return items[offset:offset + PAGE_SIZE]
 
 
-def info(number, total):
-    """Return what the page shows about paging: where it is, and links to the pages around it."""
+def info(number, total, **extra):
+    """Return what the page shows about paging: where it is, and links to the pages around it
+    (with the extra parameters, such as the section of the audit the links page through)."""
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if number > pages:
         raise InvalidParameter(f"parameter page: there are only {pages} page(s)")
 
+    # A JSON answer links the JSON twin's pages, however JSON was asked for (.json or Accept).
+    path = request.path
+    if wants_json() and not path.endswith(".json"):
+        path = "/index.json" if path == "/" else path + ".json"
+
     def url(n):
-        return request.path + "?" + urlencode({**request.args.to_dict(), "page": n})
+        return path + "?" + urlencode({**request.args.to_dict(), **extra, "page": n})
 
     first = (number - 1) * PAGE_SIZE + 1 if total else 0
     return {"page": number, "pages": pages, "size": PAGE_SIZE, "total": total, "first": first,

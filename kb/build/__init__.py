@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kb import search
+from kb import kept, search
 from kb.build import checks
 from kb.build.load import load, timed
 from kb.errors import KBError
@@ -68,6 +68,8 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
     try:
         with progress("loading", total=len(files), enabled=verbose) as bar:
             kb = load(staging.store, files, dirs, queries_dir, bar, stages)
+        with timed(stages, "kept answers"):
+            kept.write_kept(kb, staging.artefact(kept.KEPT_NAME))
         with timed(stages, "search index"):
             search.write_index(kb.records("search-documents"), staging.artefact(search.INDEX_NAME))
         with timed(stages, "downloads"):

@@ -62,8 +62,8 @@ def derive_pages(store, kb):
     """Number every claim's page within each of its conditions, in the order the pages list claims
     (queries/claims.rq: by source, then position in the source, then IRI): one ev:Listing per
     claim and condition, since a claim names one or more conditions."""
-    order = sorted((r["condition"], r["source"], int(r["start"]), r["claim"])
-                   for r in kb.rows("claims-reading-order"))
+    rows = kb.rows("claims-reading-order")
+    order = sorted((r["condition"], r["source"], int(r["start"]), r["claim"]) for r in rows)
     listing, condition_of = ox.NamedNode(EV + "listing"), ox.NamedNode(EV + "listedUnder")
     page_of, kind = ox.NamedNode(EV + "conditionPage"), ox.NamedNode(EV + "Listing")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -80,18 +80,40 @@ def derive_pages(store, kb):
                   ox.Quad(node, page_of, pages[position // PAGE_SIZE], target)]
         position += 1
     store.bulk_extend(quads)
+    return len(quads) + derive_claim_pages(store, rows)
+
+
+def derive_claim_pages(store, rows):
+    """Number every claim's page in the list of every claim (ev:claimPage: by source, position,
+    IRI) and within its source (ev:sourcePage), so /claims and a source's page are lookups."""
+    order = sorted({(r["source"], int(r["start"]), r["claim"]) for r in rows})
+    overall, within = ox.NamedNode(EV + "claimPage"), ox.NamedNode(EV + "sourcePage")
+    target = ox.NamedNode(str(DERIVED_PAGES))
+    pages = page_numbers(len(order))
+    quads, position, current = [], 0, None
+    for index, (source, _, claim) in enumerate(order):
+        if source != current:
+            current, position = source, 0
+        quads += [ox.Quad(ox.NamedNode(claim), overall, pages[index // PAGE_SIZE], target),
+                  ox.Quad(ox.NamedNode(claim), within, pages[position // PAGE_SIZE], target)]
+        position += 1
+    store.bulk_extend(quads)
     return len(quads)
 
 
 def derive_study_pages(store, kb):
     """Number every study's page in the list of studies (queries/studies-by-design.rq's order:
-    strongest design first, then the largest, then by title)."""
-    order = sorted((r["rank"], -(r["sample_size"] or 0), r["title"], r["study"])
+    strongest design first, then the largest, then by title), and within its design's page."""
+    order = sorted((r["rank"], -(r["sample_size"] or 0), r["title"], r["study"], r["design"])
                    for r in kb.rows("studies-reading-order"))
     page_of, target = ox.NamedNode(EV + "studyPage"), ox.NamedNode(str(DERIVED_PAGES))
+    design_page = ox.NamedNode(EV + "designPage")
     pages = page_numbers(len(order))
-    quads = [ox.Quad(ox.NamedNode(study), page_of, pages[i // PAGE_SIZE], target)
-             for i, (_, _, _, study) in enumerate(order)]
+    quads, positions = [], {}
+    for i, (_, _, _, study, design) in enumerate(order):
+        position = positions[design] = positions.get(design, -1) + 1
+        quads += [ox.Quad(ox.NamedNode(study), page_of, pages[i // PAGE_SIZE], target),
+                  ox.Quad(ox.NamedNode(study), design_page, pages[position // PAGE_SIZE], target)]
     store.bulk_extend(quads)
     return len(quads)
 

@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 
+from kb.build.derive import PAGE_SIZE
 from kb.namespaces import PREFIXES
 from kb.query.catalogue import expand_iri
 
@@ -51,20 +52,54 @@ def source_iri(text):
     return expand_iri(text, "source")
 
 
-def build(kb, source=None):
-    """Run every audit query (for one source, or all) and return the audit as one dict."""
+def build(kb, source=None, page=None, only=None, size=PAGE_SIZE):
+    """Return the audit (of one source, or all) as one dict: every section's count and its rows.
+
+    page=N keeps the Nth window of `size` rows of each section (of the section `only` names; the
+    others keep their counts and no rows); page=None keeps every row (the CLI, the JSON export).
+    Rows and counts come from the answers the build kept (kb/kept.py), or from the queries when a
+    store has none."""
     iri = source_iri(source)
-    params = {"source": iri} if iri else {}
     sections = []
     for section in SECTIONS:
-        rows = kb.rows(section.query, **params)
         question = kb.catalogue.get(section.query).question
+        shown = only is None or only == section.key
+        count, total, rows = section_rows(kb, section, iri, page if shown else 0, size)
         entry = {"key": section.key, "title": section.title, "question": question, "query": section.query,
-                 "count": len({r[section.counts] for r in rows}), "rows": rows}
+                 "count": count, "total_rows": total, "rows": rows}
         if section.key == "discrepancies":
             entry["groups"] = group_by(rows, "discrepancy_label")
         sections.append(entry)
     return {"source": iri, "counts": {s["key"]: s["count"] for s in sections}, "sections": sections}
+
+
+def section_rows(kb, section, iri, page, size):
+    """Return (count of distinct items, rows, the rows of the page) of one section; page 0: none."""
+    kept = kb.kept()
+    if kept is not None and kept.has(section.query):
+        count_rows, count = kept.totals(section.query, iri)
+        if page is None:
+            return count, count_rows, list(kept.each(section.query, iri))
+        first = (page - 1) * size + 1
+        return count, count_rows, kept.window(section.query, first, first + size - 1, iri) if page else []
+    rows = kb.rows(section.query, **({"source": iri} if iri else {}))
+    count = len({r[section.counts] for r in rows})
+    if page is None:
+        return count, len(rows), rows
+    return count, len(rows), rows[(page - 1) * size:page * size] if page else []
+
+
+def all_rows(kb, source=None):
+    """Yield (section key, row) for every finding, a section at a time, without holding them all."""
+    iri = source_iri(source)
+    kept = kb.kept()
+    for section in SECTIONS:
+        if kept is not None and kept.has(section.query):
+            rows = kept.each(section.query, iri)
+        else:
+            rows = kb.rows(section.query, **({"source": iri} if iri else {}))
+        for row in rows:
+            yield section.key, row
 
 
 def group_by(rows, column):
@@ -140,20 +175,29 @@ def render_json(audit):
 CSV_COLUMNS = ["section", "item", "label", "detail", "study", "level", "claimed", "reported", "source"]
 
 
-def render_csv(audit):
-    """Return the audit as CSV: one row per finding, the section first."""
+def csv_lines(findings):
+    """Yield the audit as CSV lines, one per finding (section key, row), the section first."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for section in audit["sections"]:
-        spec = BY_KEY[section["key"]]
-        for row in section["rows"]:
-            writer.writerow({
-                "section": section["key"], "item": row[spec.counts], "label": row[spec.label],
-                "detail": row.get("discrepancy_label") or row.get(spec.detail),
-                "study": row.get("study"), "level": row.get("level", row.get("best_level")),
-                "claimed": row.get("claimed"), "reported": row.get("reported"), "source": row["source"]})
-    return buffer.getvalue()
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for key, row in findings:
+        spec = BY_KEY[key]
+        writer.writerow({
+            "section": key, "item": row[spec.counts], "label": row[spec.label],
+            "detail": row.get("discrepancy_label") or row.get(spec.detail),
+            "study": row.get("study"), "level": row.get("level", row.get("best_level")),
+            "claimed": row.get("claimed"), "reported": row.get("reported"), "source": row["source"]})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def render_csv(audit):
+    """Return the audit as CSV text: one row per finding, the section first."""
+    return "".join(csv_lines((s["key"], row) for s in audit["sections"] for row in s["rows"]))
 
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort
 
-from .. import evidence, links
+from .. import evidence, links, paging
 from ..render import page
 from ..services import get_kb
 
@@ -12,9 +12,11 @@ bp = Blueprint("claims", __name__)
 @bp.get("/claims.json")
 @bp.get("/claims")
 def all_claims():
-    """List every claim of every source in reading order, each with its verdict."""
-    claims = evidence.claim_cards(get_kb())
-    return page("claims.html", {"claims": claims}, title="Every claim, in reading order")
+    """List every claim of every source in reading order, each with its verdict, 50 a page."""
+    kb, number = get_kb(), paging.page_number()
+    info = paging.info(number, kb.stats()["claims"])
+    claims = evidence.claim_cards(kb, list_page=str(number))
+    return page("claims.html", {"claims": claims, "paging": info}, title="Every claim, in reading order")
 
 
 @bp.get("/claims/<slug>.json")

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort
 
-from .. import evidence, links
+from .. import evidence, links, paging
 from ..render import page
 from ..services import get_kb
 
@@ -13,15 +13,28 @@ FOLDERS = "any(" + ", ".join(f"'{folder}'" for folder in links.CONCEPT_FOLDERS) 
 @bp.get(f"/<{FOLDERS}:folder>/<slug>.json")
 @bp.get(f"/<{FOLDERS}:folder>/<slug>")
 def concept(folder, slug):
-    """Show a term's label and definition and the claims, conditions or studies using it."""
+    """Show a term's label and definition and the claims, conditions or studies using it, 50 a page."""
     kind, kind_label = links.CONCEPT_FOLDERS[folder]
     iri = links.iri_or_404(kind, slug)
-    rows = get_kb().records("concept", concept=iri) or abort(404)
-    first = rows[0]
+    kb, number = get_kb(), paging.page_number()
+    first = kb.first("concept", concept=iri) or abort(404)
+    rows, total = users(kb, iri, number)
     used_by = [{**evidence.ref(r["user"], r["user_label"]), "type": evidence.key_of(r["user_type"]),
-                "property": r["property"]} for r in rows if r["user"]]
+                "property": r["property"]} for r in rows]
     data = {"concept": {"iri": iri, "kind": kind_label, "label": first["label"],
                         "definition": first["definition"],
                         "alt_labels": first["alt_labels"]},
-            "used_by": used_by}
+            "used_by": used_by, "paging": paging.info(number, total)}
     return page("concept.html", data, title=f"{kind_label}: {first['label']}", resource=iri)
+
+
+def users(kb, iri, number):
+    """Return one page of what uses a term, and how many do: from the answer the build kept, or
+    (a store built without it) from the query."""
+    kept = kb.kept()
+    if kept is not None and kept.has("concept-users"):
+        first = (number - 1) * paging.PAGE_SIZE + 1
+        return kept.window("concept-users", first, first + paging.PAGE_SIZE - 1, iri), kept.totals(
+            "concept-users", iri)[0]
+    rows = kb.records("concept-users", concept=iri)
+    return paging.window(rows, number), len(rows)

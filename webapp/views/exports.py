@@ -1,12 +1,13 @@
 """The audit page, and the exports researchers cite with: per study, per claim and for the whole KB."""
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, url_for
 
 from kb import formats
+from kb.errors import InvalidParameter
 from kb.interchange import audit as auditing
 from kb.interchange import exports
 
-from .. import links
+from .. import links, paging
 from ..render import page
 from ..services import get_kb
 
@@ -24,17 +25,27 @@ def attachment(data, media_type, filename):
 @bp.get("/audit.json")
 @bp.get("/audit")
 def audit():
-    """Show the audit of the article's claims (of one source with ?source=SLUG)."""
-    report = auditing.build(get_kb(), request.args.get("source") or None)
-    return page("audit.html", {"audit": report}, title="Audit of the article's claims",
-                view={"csv_href": request.full_path.replace("/audit", "/audit.csv", 1).rstrip("?")})
+    """Show the audit of the article's claims (of one source with ?source=SLUG): every section's
+    count and its first 50 findings; ?section=KEY&page=N pages through one section."""
+    number, only = paging.page_number(), request.args.get("section") or None
+    if only is not None and only not in auditing.BY_KEY:
+        raise InvalidParameter(f"parameter section: {only!r} is not one of {', '.join(auditing.BY_KEY)}")
+    if number > 1 and only is None:
+        raise InvalidParameter("parameter page: name the section it pages through too "
+                               "(?section=discrepancies&page=2)")
+    report = auditing.build(get_kb(), request.args.get("source") or None, page=number, only=only)
+    for section in report["sections"]:
+        if only in (None, section["key"]):
+            section["paging"] = paging.info(number, section["total_rows"], section=section["key"])
+    return page("audit.html", {"audit": report, "section": only}, title="Audit of the article's claims",
+                view={"csv_href": url_for("exports.audit_csv", source=request.args.get("source"))})
 
 
 @bp.get("/audit.csv")
 def audit_csv():
-    """Send the audit as CSV, one row per finding."""
-    report = auditing.build(get_kb(), request.args.get("source") or None)
-    return Response(auditing.render_csv(report), mimetype=formats.by_name("csv").media_type)
+    """Send the audit as CSV, one row per finding, written as it is read."""
+    findings = auditing.all_rows(get_kb(), request.args.get("source") or None)
+    return Response(auditing.csv_lines(findings), mimetype=formats.by_name("csv").media_type)
 
 
 @bp.get("/studies/<slug>.bib", defaults={"ext": "bib"})

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort
 
-from .. import evidence, links
+from .. import evidence, links, paging
 from ..render import page
 from ..services import get_kb
 
@@ -20,9 +20,11 @@ def all_sources():
 @bp.get("/sources/<slug>.json")
 @bp.get("/sources/<slug>")
 def source(slug):
-    """Show an article's claims in reading order, each marked with its verdict."""
-    kb = get_kb()
+    """Show an article's claims in reading order, each marked with its verdict, 50 a page."""
+    kb, number = get_kb(), paging.page_number()
     iri = links.iri_or_404("source", slug)
     row = kb.first("source", source=iri) or abort(404)
-    data = {"source": evidence.source_entry(row), "claims": evidence.claim_cards(kb, source=iri)}
+    info = paging.info(number, row["claims"])
+    data = {"source": evidence.source_entry(row), "paging": info,
+            "claims": evidence.claim_cards(kb, source=iri, source_page=str(number))}
     return page("source.html", data, title=f"Source: {row['title']}", resource=iri)

@@ -54,10 +54,12 @@ def all_designs():
 @bp.get("/designs/<slug>.json")
 @bp.get("/designs/<slug>")
 def design(slug):
-    """Show a study design, its level of evidence and the studies of that design."""
-    kb = get_kb()
+    """Show a study design, its level of evidence and the studies of that design, 50 a page."""
+    kb, number = get_kb(), paging.page_number()
     iri = links.iri_or_404("design", slug)
     row = kb.first("design", design=iri) or abort(404)
-    studies = [evidence.study_entry(r) for r in kb.rows("studies-by-design", design=iri)]
-    data = {"design": evidence.design_entry(row), "studies": studies}
+    info = paging.info(number, row["studies"])
+    rows = kb.rows("studies-by-design", design=iri, design_page=str(number))
+    studies = [evidence.study_entry(r) for r in rows]
+    data = {"design": evidence.design_entry(row), "studies": studies, "paging": info}
     return page("design.html", data, title=f"Design: {row['label']}", resource=iri)
