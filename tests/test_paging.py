@@ -1,4 +1,5 @@
-"""A condition with hundreds of claims is shown 50 at a time, paged by the store."""
+"""Every list is shown 50 at a time, paged by the build: a condition's claims, every claim, a
+source's claims, the studies (all, and of a design), what uses a term, each section of the audit."""
 
 import re
 
@@ -14,7 +15,7 @@ from .conftest import QUERIES, SHAPES
 @pytest.fixture(scope="module")
 def big_client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("big")
-    generate(800, folder / "kb", seed=7)
+    generate(2400, folder / "kb", seed=7)  # enough that every kind of list runs past one page
     spec = f"oxigraph:{folder}/store"
     builder.build(spec, [str(folder / "kb" / "ontology"), str(folder / "kb" / "data")], str(SHAPES),
                   str(QUERIES), verbose=False, shacl=False)
@@ -64,3 +65,76 @@ def test_the_list_of_studies_comes_a_page_at_a_time_numbered_by_the_build(client
     ordered = [r["study"] for r in store_kb.rows("studies-by-design")][:50]  # the query's own ORDER BY
     assert [s["iri"] for s in data["studies"]] == ordered
     assert client.get("/studies", query_string={"page": "99"}).status_code == 400
+
+
+def every_item(client, url, key):
+    """Follow a list's pages; return its items and how many pages it took."""
+    items, pages = [], 0
+    while url:
+        data = client.get(url).get_json()
+        assert len(data[key]) <= 50
+        items += data[key]
+        pages += 1
+        url = data["paging"]["next"]
+    return items, pages
+
+
+def test_every_claim_comes_fifty_a_page_in_reading_order(big_client):
+    total = big_client.get("/index.json").get_json()["stats"]["claims"]
+    claims, pages = every_item(big_client, "/claims.json", "claims")
+    assert len(claims) == len({c["iri"] for c in claims}) == total and pages == -(-total // 50)
+    places = [(c["source"]["iri"], c["quote"]["start"]) for c in claims]
+    assert places == sorted(places), "by source, then place in it, across the pages"
+    html = big_client.get("/claims?page=2").get_data(as_text=True)
+    assert "Claims 51–100 of" in html and 'rel="prev"' in html
+
+
+def test_a_source_page_pages_through_its_claims(big_client):
+    sources = big_client.get("/sources.json").get_json()["sources"]
+    source = max(sources, key=lambda s: s["claims"])
+    assert source["claims"] > 50
+    claims, _ = every_item(big_client, source["page"] + ".json", "claims")
+    assert len({c["iri"] for c in claims}) == source["claims"]
+    assert {c["source"]["iri"] for c in claims} == {source["iri"]}
+
+
+def test_a_design_page_pages_through_its_studies(big_client):
+    designs = big_client.get("/designs.json").get_json()["designs"]
+    design = max(designs, key=lambda d: d["studies"])
+    assert design["studies"] > 50
+    studies, _ = every_item(big_client, design["page"] + ".json", "studies")
+    assert len({s["iri"] for s in studies}) == design["studies"]
+    assert {s["design"]["iri"] for s in studies} == {design["iri"]}
+
+
+def test_a_route_page_pages_through_the_claims_that_use_it(big_client):
+    used, pages = every_item(big_client, "/routes/iv-infusion.json", "used_by")
+    first = big_client.get("/routes/iv-infusion.json").get_json()
+    assert pages > 1 and len(used) == len({u["iri"] for u in used}) == first["paging"]["total"]
+    assert "iv-infusion" in first["concept"]["iri"]
+
+
+def test_the_audit_shows_each_section_s_first_fifty_and_pages_through_one(big_client):
+    audit = big_client.get("/audit.json").get_json()["audit"]
+    long = [s for s in audit["sections"] if s["total_rows"] > 50]
+    assert long, "the generated KB has a section longer than a page"
+    section = long[0]
+    assert len(section["rows"]) == 50 and section["paging"]["next"]
+    rows, _ = every_item_of_section(big_client, section["key"])
+    assert len(rows) == section["total_rows"]
+    assert len({r["claim"] for r in rows}) == section["count"], "the count counts claims, not rows"
+    csv_rows = big_client.get("/audit.csv").get_data(as_text=True).splitlines()[1:]
+    assert sum(1 for line in csv_rows if line.startswith(section["key"] + ",")) == section["total_rows"]
+    assert big_client.get("/audit.json?page=2").status_code == 400, "a page needs its section"
+    assert big_client.get("/audit.json?section=nope").status_code == 400
+
+
+def every_item_of_section(client, key):
+    rows, url, pages = [], f"/audit.json?section={key}", 0
+    while url:
+        data = client.get(url).get_json()["audit"]
+        (section,) = [s for s in data["sections"] if s["key"] == key]
+        rows += section["rows"]
+        assert all(not s["rows"] for s in data["sections"] if s["key"] != key)
+        url, pages = section["paging"]["next"], pages + 1
+    return rows, pages
