@@ -30,7 +30,14 @@ CREATE VIRTUAL TABLE documents USING fts5(
     verdict UNINDEXED, rank_kind UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE words USING fts5vocab(documents, 'row');
 CREATE TABLE labels (item TEXT PRIMARY KEY, label TEXT);
+CREATE VIRTUAL TABLE headlines USING fts5(
+    label, text, kind UNINDEXED, item UNINDEXED, rank_kind UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE headline_words USING fts5vocab(headlines, 'row');
 """
+# What a 404 page suggests: the conditions and designs, whose number does not grow with the claims,
+# so that a page that does not exist costs the same at a million claims as at sixty.
+HEADLINE_KINDS = ("condition", "design")
 
 
 def write_index(rows, path):
@@ -45,7 +52,11 @@ def write_index(rows, path):
               r["design"] or "", r["verdict"] or "", KIND_RANK.get(r["kind"], 9))
              for r in sorted(rows, key=lambda r: (r["kind"], r["item"]))))  # ties rank the same every build
         db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?)",
-                       ((r["item"], r["label"]) for r in rows if r["kind"] in ("condition", "design")))
+                       ((r["item"], r["label"]) for r in rows if r["kind"] in HEADLINE_KINDS))
+        db.executemany("INSERT INTO headlines VALUES (?, ?, ?, ?, ?)",
+                       ((r["label"], in_order(r["text"]), r["kind"], r["item"], KIND_RANK[r["kind"]])
+                        for r in sorted(rows, key=lambda r: (r["kind"], r["item"]))
+                        if r["kind"] in HEADLINE_KINDS))
         db.execute("INSERT INTO documents(documents) VALUES ('optimize')")
     return path
 
@@ -63,7 +74,7 @@ class SearchIndex:
         self.path = Path(path)
         self.budget = budget
         self._local = threading.local()
-        self._vocabulary = None
+        self._vocabulary = {}
         self._labels = None
 
     def _db(self):
@@ -88,11 +99,12 @@ class SearchIndex:
         finally:
             db.set_progress_handler(None, 0)
 
-    def vocabulary(self):
-        """Return every word the index holds (stemmed), for corrections."""
-        if self._vocabulary is None:
-            self._vocabulary = [w for (w,) in self._run("SELECT term FROM words WHERE doc >= 1")]
-        return self._vocabulary
+    def vocabulary(self, table="documents"):
+        """Return every word the index (or its headlines) holds, stemmed, for corrections."""
+        if table not in self._vocabulary:
+            words = "words" if table == "documents" else "headline_words"
+            self._vocabulary[table] = [w for (w,) in self._run(f"SELECT term FROM {words} WHERE doc >= 1")]
+        return self._vocabulary[table]
 
     def label(self, item):
         """Return the label of a condition or design the facets name (read once per index)."""
@@ -117,12 +129,13 @@ class SearchIndex:
             found = self._matches(self.correct(words), filters or {}, page, size, joiner=" OR ")
         return {**found, "corrected": corrected, "any_word": any_word}
 
-    def correct(self, words):
-        """Replace each word that matches nothing by the closest word the index holds."""
-        vocabulary = self.vocabulary()
+    def correct(self, words, table="documents"):
+        """Replace each word that matches nothing by the closest word the index (or its headlines)
+        holds."""
+        vocabulary = self.vocabulary(table)
         out = []
         for word in words:
-            if self._run("SELECT 1 FROM documents WHERE documents MATCH ? LIMIT 1", (f'"{word}"*',)):
+            if self._run(f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (f'"{word}"*',)):
                 out.append(word)
                 continue
             # Typos rarely touch the first two letters; comparing only words that share them
@@ -165,13 +178,13 @@ class SearchIndex:
         return facets, len(matches)
 
     def suggest(self, text, limit=8):
-        """Return a few conditions, studies or claims whose words match a path's words (404 pages)."""
+        """Return a few conditions or designs whose words match a path's words (404 pages)."""
         words = [w for w in WORD_RE.findall(text.lower()) if len(w) >= 3][:6]
         if not words:
             return []
-        for attempt in (words, self.correct(words)):  # as typed, then corrected
+        for attempt in (words, self.correct(words, table="headlines")):  # as typed, then corrected
             match = " OR ".join(f'"{w}"*' for w in attempt)
-            found = self._run("SELECT kind, item, label FROM documents WHERE documents MATCH ? "
+            found = self._run("SELECT kind, item, label FROM headlines WHERE headlines MATCH ? "
                               "ORDER BY rank_kind, rank LIMIT ?", (match, limit))
             if found:
                 return [{"kind": k, "item": i, "label": label} for k, i, label in found]

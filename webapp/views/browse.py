@@ -57,6 +57,6 @@ def evidence_map():
     """Draw conditions by study design, sized by participants and coloured by fidelity."""
     kb = get_kb()
     named_only = [c for g in evidence.condition_groups(kb) for c in g["conditions"] if not c["claims"]]
-    data = charts.map_data(kb.rows("evidence-map"), named_only)
+    data = charts.map_data(kb.whole_kb_rows("evidence-map"), named_only)
     return page("evidence-map.html", data, title="Evidence map: conditions by study design",
                 view={"svg": charts.layout(data)})
