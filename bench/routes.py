@@ -45,9 +45,13 @@ def routes(base):
         ("home", "/"), ("home JSON", "/index.json"), ("condition page", condition["page"]),
         ("condition page 2", condition["page"] + "?page=2"), ("claim", claim["page"]),
         ("study", study["page"]), ("design", study["design"]["page"]), ("source", source["page"]),
-        ("route (concept)", "/routes/iv-infusion"), ("every claim", "/claims"), ("studies", "/studies"),
+        ("design page 2", study["design"]["page"] + "?page=2"), ("source page 2", source["page"] + "?page=2"),
+        ("route (concept)", "/routes/iv-infusion"), ("route page 10", "/routes/iv-infusion?page=10"),
+        ("every claim", "/claims"), ("every claim, page 1000", "/claims?page=1000"), ("studies", "/studies"),
         ("designs", "/designs"), ("sources", "/sources"), ("search", "/search?q=depression"),
-        ("evidence map", "/evidence-map"), ("audit", "/audit"), ("download page", "/download"),
+        ("evidence map", "/evidence-map"), ("audit", "/audit"),
+        ("audit section page 20", "/audit?section=discrepancies&page=20"), ("audit CSV", "/audit.csv"),
+        ("download page", "/download"),
         ("download file", "/download/claims.csv"), ("SPARQL editor", "/sparql"),
         ("SPARQL light query", "/sparql?query=ASK%20%7B%7D"), ("VoID", "/.well-known/void"),
         ("query catalogue", "/queries/"), ("named query", "/queries/stats"),
@@ -119,7 +123,21 @@ def main():
         results[int(n)] = measure(int(n))
         text = report(results)
         (ROOT / "bench" / "ROUTES.md").write_text(text)  # kept after every size
+        into_results(text)
     print(text)
+
+
+def into_results(text):
+    """Put the tables into bench/RESULTS.md too, between its routes markers (replacing the last)."""
+    results = ROOT / "bench" / "RESULTS.md"
+    start, end = "<!-- routes: written by bench/routes.py -->", "<!-- /routes -->"
+    old = results.read_text()
+    body = text.split("\n", 2)[2]  # without ROUTES.md's own title
+    block = f"{start}\n## Every route\n\n{body}\n{end}"
+    if start in old:
+        old = old[:old.index(start)] + old[old.index(end) + len(end):].lstrip("\n")
+    head, sep, rest = old.partition("\n## ")
+    results.write_text(f"{head}\n{block}\n\n{sep.strip()} {rest}" if sep else f"{old}\n{block}\n")
 
 
 if __name__ == "__main__":

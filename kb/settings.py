@@ -48,6 +48,8 @@ SETTINGS = [
     Setting("HOST", "127.0.0.1", "Address kb serve binds to."),
     Setting("PORT", 5000, "Port kb serve listens on.", int),
     Setting("THREADS", max(4, 2 * (os.cpu_count() or 1)), "Waitress worker threads.", int),
+    Setting("TRUSTED_PROXY", "",
+            "Address of the reverse proxy in front of kb serve; only its X-Forwarded-For names the client."),
 ]
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -129,3 +129,87 @@ def test_small_things_of_the_query_pages_and_the_claim_page(client):
     assert "xsd:integer" not in client.get("/queries/stats").get_data(as_text=True)
     claim = client.get("/claims/crps-weeks-pain-free").get_data(as_text=True)
     assert claim.count('class="claim-statement"') == 0 and claim.count("<h1>") == 1
+
+
+def start_serving(store_spec, **env):
+    """A real `kb serve` with extra settings; returns (process, base URL)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .conftest import free_port, wait_for
+
+    port = free_port()
+    settings = {**os.environ, "KB_STORE": store_spec, "KB_CLIENT_QUERIES": "1", "KB_QUERY_TIMEOUT": "4",
+                **env}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "kb"), "serve", "--port", str(port)],
+                            env=settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/", proc)
+    return proc, base
+
+
+def second_query_status(base, first_client, second_client):
+    """Run a slow query as one client; while it runs, return the status of another's quick one."""
+    import threading
+    import time
+
+    import requests
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    first = threading.Thread(target=lambda: requests.get(
+        base + "/sparql", params={"query": slow}, headers={"X-Forwarded-For": first_client}, timeout=30))
+    first.start()
+    time.sleep(1.0)
+    status = requests.get(base + "/sparql", params={"query": "ASK {}"},
+                          headers={"X-Forwarded-For": second_client, "Accept": "application/json"},
+                          timeout=30).status_code
+    first.join()
+    return status
+
+
+@pytest.mark.server
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(store_spec):
+    proc, base = start_serving(store_spec, KB_TRUSTED_PROXY="127.0.0.1")
+    try:
+        assert second_query_status(base, "10.0.0.1", "10.0.0.2") == 200, "another client is answered"
+        assert second_query_status(base, "10.0.0.1", "10.0.0.1") == 503, "the same client waits its turn"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.server
+def test_without_a_trusted_proxy_x_forwarded_for_is_not_believed(store_spec):
+    proc, base = start_serving(store_spec)
+    try:
+        assert second_query_status(base, "10.0.0.1", "10.0.0.2") == 503, "a made-up header changes nothing"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_every_request_is_one_log_line_pages_included(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="kb.web"):
+        client.get("/conditions/crps", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        client.get("/no-such-page")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kb.web"]
+    assert len(lines) == 2
+    assert lines[0].startswith("10.1.2.3 GET /conditions/crps 200 ") and lines[1].split()[3] == "404"
+
+
+def test_waitress_queue_warnings_only_when_the_depth_changes_order(client):
+    import logging
+
+    from webapp.services import QueueWarnings
+
+    queue_log = logging.getLogger("waitress.queue")
+    assert any(isinstance(f, QueueWarnings) for f in queue_log.filters), "the app installs the filter"
+    warnings = QueueWarnings()
+    depths = [1, 2, 3, 5, 9, 10, 14, 30, 99, 120, 40, 7, 2, 1]
+    passed = [d for d in depths
+              if warnings.filter(logging.LogRecord("waitress.queue", logging.WARNING, "", 0,
+                                                   "Task queue depth is %d", (d,), None))]
+    assert passed == [1, 10, 120, 40, 7], "a line when the queue grows or shrinks by a factor of ten"

@@ -508,10 +508,10 @@ def test_the_row_cap_applies_to_graphs_and_to_the_editor(capped_client):
 
 
 def test_each_request_is_logged_with_status_duration_and_query_hash(client, caplog):
-    with caplog.at_level(logging.INFO, logger="kb.sparql"):
+    with caplog.at_level(logging.INFO, logger="kb.web"):
         client.get("/sparql", query_string={"query": ASK_CRPS})
         client.get("/sparql", query_string={"query": "SELEKT"})
-    lines = [r.getMessage() for r in caplog.records if r.name == "kb.sparql"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "kb.web"]
     assert any(" 200 " in line and query_digest(ASK_CRPS) in line and "ms" in line for line in lines)
     assert any(" 400 " in line and query_digest("SELEKT") in line for line in lines)
 

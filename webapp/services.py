@@ -14,7 +14,7 @@ from kb.sparql.service import QueryService
 
 from .admission import Admission
 
-log = logging.getLogger("kb.sparql")
+log = logging.getLogger("kb.web")
 
 
 def init_app(app, settings):
@@ -30,6 +30,28 @@ def init_app(app, settings):
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False  # waitress gives the root logger a handler later: log each line once
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, QueueWarnings) for f in queue_log.filters):
+        queue_log.addFilter(QueueWarnings())
+    app.before_request(start_clock)
+    app.after_request(log_request)
+
+
+class QueueWarnings(logging.Filter):
+    """Let waitress's "Task queue depth is N" through only when the depth's order of magnitude
+    changes (1, 10, 100 ...): under load it writes one line per queued request, megabytes a minute."""
+
+    def __init__(self):
+        super().__init__()
+        self.order = None
+
+    def filter(self, record):
+        depth = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if not isinstance(depth, int):
+            return True
+        order = len(str(depth)) if depth > 0 else 0
+        changed, self.order = order != self.order, order
+        return changed
 
 
 def get_kb():
@@ -54,12 +76,12 @@ def client_gone():
 
 def start_clock():
     """Note when the request began, for the log."""
-    g.sparql_started = time.perf_counter()
+    g.started = time.perf_counter()
 
 
 def log_request(response):
-    """Log one request: method, path, status, duration and the hash of its query."""
-    seconds = time.perf_counter() - g.get("sparql_started", time.perf_counter())
-    log.info("%s %s %s %.1fms query=%s", request.method, request.path, response.status_code,
-             seconds * 1000, g.get("query_digest", "-"))
+    """Log one line per request: client, method, path, status, duration and its query's hash."""
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    log.info("%s %s %s %s %.1fms query=%s", request.remote_addr or "-", request.method, request.path,
+             response.status_code, seconds * 1000, g.get("query_digest", "-"))
     return response

@@ -108,9 +108,14 @@ def serve(host, port, store, dev):
         # SPARQL endpoint can kill the query it was waiting for.
         # Idle connections are closed after a few seconds and the connection limit is far above the
         # threads, so idle or slow clients cannot hold every thread (README: behind a proxy).
+        # Behind a reverse proxy ($KB_TRUSTED_PROXY), the client a query is counted against is the
+        # X-Forwarded-For that proxy sets; from any other peer the header is dropped, never believed.
+        proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host"}
         waitress.serve(app, host=host, port=port, threads=settings.threads, ident="kb",
                        clear_untrusted_proxy_headers=True, channel_request_lookahead=1,
-                       connection_limit=1000, channel_timeout=10, cleanup_interval=2)
+                       connection_limit=1000, channel_timeout=10, cleanup_interval=2,
+                       **(proxy if settings.trusted_proxy else {}))
 
 
 @click.command()

@@ -9,10 +9,9 @@ from kb.sparql import protocol as sparql
 
 from .. import answers
 from ..render import page
-from ..services import client_gone, get_kb, get_service, log_request, start_clock
+from ..services import client_gone, get_kb, get_service
 
 bp = Blueprint("queries", __name__)
-bp.before_request(start_clock)
 ROLES = (("question", "Questions"), ("check", "Data-quality checks (each must return no rows)"),
          ("construct", "Rules that derive triples at build time"))
 TWINS = ("json", "csv")
@@ -90,7 +89,7 @@ def csv_twin(query, params):
 
 
 @bp.after_request
-def _cors_and_log(response):
-    """Let pages on any site read the catalogue's answers too, and log each request."""
+def _cors(response):
+    """Let pages on any site read the catalogue's answers too."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return log_request(response)
+    return response

@@ -9,7 +9,7 @@ from kb.sparql import protocol as sparql
 from kb.sparql.service import write_description
 
 from .. import answers, links
-from ..services import admitted, client_gone, get_kb, get_service, log_request, start_clock
+from ..services import admitted, client_gone, get_kb, get_service
 
 bp = Blueprint("sparql", __name__)
 EDITOR_PREFIXES = ("ev", "kb", "claim", "study", "cond", "design", "skos", "rdfs", "dcterms", "cito", "bibo")
@@ -156,12 +156,9 @@ def preflight():
         "Access-Control-Max-Age": "86400"})
 
 
-bp.before_request(start_clock)
-
-
 @bp.after_request
-def _cors_and_log(response):
-    """Let pages on any site read the answers (YASGUI), and log each request."""
+def _cors(response):
+    """Let pages on any site read the answers (YASGUI)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
-    return log_request(response)
+    return response
