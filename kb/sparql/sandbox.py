@@ -90,8 +90,9 @@ class _Worker:
 class Sandbox:
     """A pool of worker processes that run queries under a time limit and a row cap."""
 
-    def __init__(self, store_link, workers=2, timeout=10.0, row_limit=10000, memory_mb=0):
+    def __init__(self, store_link, workers=2, timeout=10.0, row_limit=10000, memory_mb=0, answer_mb=0):
         self.link = Path(store_link)
+        self.byte_limit = int(answer_mb) * 2**20  # 0: no cap (the pages' own queries)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
         self.row_limit = int(row_limit)
@@ -148,6 +149,7 @@ class Sandbox:
         timeout = self.timeout if timeout is None else float(timeout)
         job = Job(store=self.store_path(), text=text, fmt=fmt,
                   row_limit=self.row_limit if row_limit is None else int(row_limit),
+                  byte_limit=self.byte_limit,
                   default_graph=None if default_graph is None else tuple(default_graph),
                   named_graphs=None if named_graphs is None else tuple(named_graphs), union=union,
                   base=base)
@@ -204,9 +206,10 @@ class Sandbox:
 class DirectRunner:
     """Run queries on a store that enforces its own time limit (a remote server), with the row cap."""
 
-    def __init__(self, store, row_limit=10000):
+    def __init__(self, store, row_limit=10000, answer_mb=0):
         self.store = store
         self.row_limit = int(row_limit)
+        self.byte_limit = int(answer_mb) * 2**20
 
     def run(self, text, *, default_graph=None, named_graphs=None, union=True,
             timeout=None, row_limit=None, cancelled=None, fmt=None, base=None):
@@ -215,9 +218,13 @@ class DirectRunner:
         graphs = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         started = time.perf_counter()
+
+        def again():
+            return self.store.query(text, default_graph=graphs, named_graphs=named)
+
         try:
-            result = self.store.query(text, default_graph=graphs, named_graphs=named)
-            answer = collect(result, self.row_limit if row_limit is None else int(row_limit), fmt)
+            answer = collect(again(), self.row_limit if row_limit is None else int(row_limit), fmt,
+                             self.byte_limit, again)
         except SyntaxError as exc:
             raise QuerySyntaxError(explain(text, str(exc))) from None
         answer.seconds = round(time.perf_counter() - started, 4)

@@ -34,13 +34,18 @@ class QueryService:
     def open(cls, settings, store, catalogue):
         """Build the service the settings describe, on the store's own query runner."""
         runner = store.query_runner(settings.query_workers, settings.query_timeout,
-                                    settings.row_limit, settings.query_memory_mb)
+                                    settings.row_limit, settings.query_memory_mb, settings.max_answer_mb)
         return cls(runner, catalogue, allowlist=settings.service_allowlist.split(),
                    max_bytes=settings.max_query_bytes, max_nesting=settings.max_query_nesting, store=store)
 
     @property
     def row_limit(self):
         return self.runner.row_limit
+
+    @property
+    def answer_mb(self):
+        """Return the most MiB an answer may have (0: no cap)."""
+        return getattr(self.runner, "byte_limit", 0) // 2**20
 
     @property
     def timeout(self):
@@ -97,7 +102,9 @@ class QueryService:
         limits = (f"Read-only. The default graph is the union of all named graphs. A query may be "
                   f"{self.max_bytes} bytes, nest {self.max_nesting} brackets deep"
                   + (f" and run {self.timeout:g} s" if self.timeout else "")
-                  + f"; answers stop at {self.row_limit} rows (the X-Truncated header says when). "
+                  + f"; answers stop at {self.row_limit} rows"
+                  + (f" or {self.answer_mb} MiB" if self.answer_mb else "")
+                  + " (the X-Truncated header says when). "
                   "SERVICE is refused unless the endpoint is on the allow-list.")
         triples = [(service, RDF_TYPE, sd("Service")), (service, sd("endpoint"), service),
                    (service, sd("supportedLanguage"), sd("SPARQL11Query")),

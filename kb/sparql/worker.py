@@ -24,6 +24,7 @@ class Job:
     store: str
     text: str
     row_limit: int
+    byte_limit: int = 0  # most bytes of an answer (0: no cap); past it the answer is cut, like rows
     default_graph: tuple | None = None  # IRIs; None keeps the query's own dataset or the union
     named_graphs: tuple | None = None
     union: bool = True
@@ -68,15 +69,17 @@ class RowCapReached(Exception):
 
 
 class CappedLines:
-    """A file for pyoxigraph's TSV writer that stops the query once it has written enough lines."""
+    """A file for pyoxigraph's writers that stops the query once it has written enough lines or
+    bytes (max_bytes 0: no byte cap)."""
 
-    def __init__(self, lines):
-        self.lines, self.seen, self.parts = lines, 0, []
+    def __init__(self, lines, max_bytes=0):
+        self.lines, self.max_bytes, self.seen, self.size, self.parts = lines, max_bytes, 0, 0, []
 
     def write(self, data):
         self.parts.append(bytes(data))
         self.seen += data.count(b"\n")
-        if self.seen > self.lines:
+        self.size += len(data)
+        if self.seen > self.lines or (self.max_bytes and self.size > self.max_bytes):
             raise RowCapReached
         return len(data)
 
@@ -84,37 +87,51 @@ class CappedLines:
         pass
 
     def text(self):
-        """Return what was written, cut to the first `lines` lines."""
+        """Return what was written, cut to the first `lines` whole lines within the byte cap."""
         data = b"".join(self.parts)
-        if self.seen <= self.lines:
+        if self.seen <= self.lines and not (self.max_bytes and self.size > self.max_bytes):
             return data
-        return b"".join(line + b"\n" for line in data.split(b"\n")[:self.lines])
+        lines, size = [], 0
+        for line in data.split(b"\n")[:self.lines]:
+            size += len(line) + 1
+            if self.max_bytes and size > self.max_bytes:
+                break
+            lines.append(line + b"\n")
+        return b"".join(lines)
 
 
-def collect(result, limit, fmt=None):
-    """Read an answer up to the row cap; stopping the writer stops the work."""
+def collect(result, limit, fmt=None, max_bytes=0, again=None):
+    """Read an answer up to the row cap and the byte cap; stopping the writer stops the work.
+
+    again() runs the query anew: a SELECT written straight in its format that passes the byte
+    cap is read again as TSV, which can be cut between rows."""
     if isinstance(result, ox.QueryBoolean):
         return Answer("ASK", boolean=bool(result))
-    rows, truncated = [], False
+    rows, truncated, size = [], False, 0
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        if fmt:  # its own LIMIT keeps it within the cap: no need to count
-            writer = formats.by_name(fmt, formats.RESULTS).writer
-            return Answer("SELECT", columns=columns, body=result.serialize(format=writer),
-                          body_format=fmt)
+        if fmt:  # its own LIMIT keeps it within the row cap: no need to count rows
+            out = CappedLines(sys.maxsize, max_bytes)  # a format's lines are not its rows
+            try:
+                result.serialize(out, format=formats.by_name(fmt, formats.RESULTS).writer)
+                return Answer("SELECT", columns=columns, body=b"".join(out.parts), body_format=fmt)
+            except RowCapReached:
+                result = again()
         # pyoxigraph writes the rows natively, not a Python object per term; the writer stops it
         # one row past the cap.
-        out = CappedLines(limit + 1)  # the header line and `limit` rows
+        out = CappedLines(limit + 1, max_bytes)  # the header line and `limit` rows
         try:
             result.serialize(out, format=ox.QueryResultsFormat.TSV)
         except RowCapReached:
             truncated = True
         return Answer("SELECT", columns=columns, tsv=out.text(), truncated=truncated)
     for triple in result:
-        if len(rows) >= limit:
+        line = str(triple)
+        size += len(line) + 1
+        if len(rows) >= limit or (max_bytes and size > max_bytes):
             truncated = True
             break
-        rows.append(str(triple))
+        rows.append(line)
     return Answer("GRAPH", rows=rows, truncated=truncated)
 
 
@@ -127,8 +144,11 @@ def execute(job, stores):
             stores[job.store] = ox.Store.read_only(job.store)
         except OSError as exc:
             return ("store", f"the store at {job.store} cannot be opened: {exc}")
+    def run():
+        return stores[job.store].query(job.text, **_query_kwargs(job))
+
     try:
-        answer = collect(stores[job.store].query(job.text, **_query_kwargs(job)), job.row_limit, job.fmt)
+        answer = collect(run(), job.row_limit, job.fmt, job.byte_limit, again=run)
     except SyntaxError as exc:
         return ("syntax", str(exc))
     except MemoryError:

@@ -180,12 +180,12 @@ class RemoteStore:
         """Return the path of a file the current build wrote (kept locally, by build id)."""
         return self.artefacts / self.build_id / name
 
-    def query_runner(self, workers, timeout, row_limit, memory_mb):
+    def query_runner(self, workers, timeout, row_limit, memory_mb, answer_mb=0):
         """Return where queries for a request run: here, the server enforces its own limits and
         the reader gives up after its timeout."""
         from kb.sparql.sandbox import DirectRunner
 
-        return DirectRunner(self, row_limit=row_limit)
+        return DirectRunner(self, row_limit=row_limit, answer_mb=answer_mb)
 
     def stage(self, build_id, verbose=False):
         """Return a Staging: checked in memory, then uploaded beside the served build."""

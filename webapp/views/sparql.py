@@ -77,6 +77,7 @@ def editor_data(operation):
     service, status = get_service(), 200
     data = {"query": operation.query if operation else default_query(), "result": None, "error": None,
             "downloads": [], "row_limit": service.row_limit, "timeout": service.timeout,
+            "answer_mb": service.answer_mb,
             "max_bytes": service.max_bytes, "examples": examples(),
             "formats": [*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS],
             "editor_config": editor_config()}
