@@ -74,7 +74,8 @@ CITATIONS = (
     Format("ris", "application/x-research-info-systems", "citation", "RIS", "ris"),
     Format("csljson", "application/vnd.citationstyles.csl+json", "citation", "CSL-JSON", "csl.json"),
 )
-TABLES = (Format("claims-csv", "text/csv", "table", "CSV", "csv"),)
+TABLES = (Format("claims-csv", "text/csv", "table", "CSV", "csv"),
+          Format("audit-csv", "text/csv", "table", "CSV", "csv"))
 NANOPUB = Format("nanopub", "application/trig", "dataset", "TriG", "trig")
 
 RDF = {f.name: f for f in GRAPHS}  # every RDF serialization, by name

@@ -114,7 +114,11 @@ class KnowledgeBase:
         return self.per_build(name, compute)
 
     def kept(self):
-        """Return the current build's kept answers (kb/kept.py), or None for a store without them."""
+        """Return the current build's kept answers (kb/kept.py), or None for a store without them
+        (a build's staging store, read while the build writes them)."""
+        if not hasattr(self.store, "artefact"):
+            return None
+
         def open_kept():
             path = self.store.artefact(KEPT_NAME)
             return KeptAnswers(path) if path.exists() else None

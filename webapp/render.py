@@ -2,9 +2,10 @@
 
 from urllib.parse import urlencode
 
-from flask import Response, make_response, render_template, request
+from flask import Response, abort, make_response, render_template, request, send_file
 
 from kb import formats
+from kb.interchange import downloads
 
 from . import links
 from .negotiation import wants_json
@@ -44,6 +45,15 @@ def page(template, data, title, resource=None, view=None):
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
                                          for href, media_type, _ in alternates)
     return response
+
+
+def build_file(store, name, attachment=True):
+    """Send one file the build wrote (kb/interchange/downloads.py), streamed from disk, with its
+    checksum as the ETag."""
+    path = downloads.path_of(store, name) or abort(404)
+    entry = next(f for f in downloads.read_manifest(store)["files"] if f["name"] == name)
+    return send_file(path, mimetype=entry["media_type"], as_attachment=attachment, download_name=name,
+                     etag=entry["sha256"], conditional=True)
 
 
 def rdf(triples, ext, iri):

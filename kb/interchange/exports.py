@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kb import formats
 from kb.errors import InvalidParameter
+from kb.interchange import audit
 from kb.namespaces import BASE, PREFIXES
 
 NP = "http://www.nanopub.org/nschema#"
@@ -209,6 +210,9 @@ EXPORTS = {
     "claims-csv": Export("claims.csv", formats.by_name("claims-csv"),
                          "one row per claim: condition, intervention, route, design, level, outcome "
                          "numbers, study PMID/DOI, verdict, discrepancy, quote"),
+    "audit-csv": Export("audit.csv", formats.by_name("audit-csv"),
+                        "the audit of every source: one row per finding (no source given, unverified "
+                        "study, overstated, changed number, animal as human, weak evidence, strong wording)"),
 }
 BY_FILE = {export.file: fmt for fmt, export in EXPORTS.items()}
 
@@ -221,6 +225,8 @@ def export(kb, fmt):
         return nanopubs(kb)
     if fmt == "claims-csv":
         return claims_csv(kb)
+    if fmt == "audit-csv":
+        return "".join(audit.csv_lines(audit.all_rows(kb))).encode("utf-8")
     raise InvalidParameter(f"format {fmt!r}: expected one of {', '.join(EXPORTS)}")
 
 

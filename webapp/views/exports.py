@@ -8,7 +8,7 @@ from kb.interchange import audit as auditing
 from kb.interchange import exports
 
 from .. import links, paging
-from ..render import page
+from ..render import build_file, page
 from ..services import get_kb
 
 bp = Blueprint("exports", __name__)
@@ -43,8 +43,12 @@ def audit():
 
 @bp.get("/audit.csv")
 def audit_csv():
-    """Send the audit as CSV, one row per finding, written as it is read."""
-    findings = auditing.all_rows(get_kb(), request.args.get("source") or None)
+    """Send the audit as CSV, one row per finding: of every source, the file the build wrote; of one
+    source, written as it is read from the answers the build kept."""
+    source = request.args.get("source") or None
+    if source is None:
+        return build_file(get_kb().store, "audit.csv", attachment=False)
+    findings = auditing.all_rows(get_kb(), source)
     return Response(auditing.csv_lines(findings), mimetype=formats.by_name("csv").media_type)
 
 

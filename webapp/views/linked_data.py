@@ -1,12 +1,12 @@
 """Linked Data: every IRI the KB mints dereferences here; the whole KB is downloadable."""
 
-from flask import Blueprint, abort, redirect, send_file, url_for
+from flask import Blueprint, abort, redirect, url_for
 
 from kb.interchange import downloads
 
 from .. import links
 from ..negotiation import resource_choice, split_extension
-from ..render import page, rdf
+from ..render import build_file, page, rdf
 from ..services import get_kb
 
 bp = Blueprint("linked_data", __name__)
@@ -62,8 +62,4 @@ def download():
 @bp.get("/download/<name>")
 def download_file(name):
     """Send one file the build wrote, streamed from disk."""
-    kb = get_kb()
-    path = downloads.path_of(kb.store, name) or abort(404)
-    entry = next(f for f in downloads.read_manifest(kb.store)["files"] if f["name"] == name)
-    return send_file(path, mimetype=entry["media_type"], as_attachment=True, download_name=name,
-                     etag=entry["sha256"], conditional=True)
+    return build_file(get_kb().store, name)
