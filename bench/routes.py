@@ -41,16 +41,19 @@ def routes(base):
     claim = claims[0]
     study = next(c["study"] for card in claims for c in card["citations"])
     source = home["sources"][0]
+    last_page = -(-home["stats"]["claims"] // 50)
     return [
         ("home", "/"), ("home JSON", "/index.json"), ("condition page", condition["page"]),
         ("condition page 2", condition["page"] + "?page=2"), ("claim", claim["page"]),
         ("study", study["page"]), ("design", study["design"]["page"]), ("source", source["page"]),
         ("design page 2", study["design"]["page"] + "?page=2"), ("source page 2", source["page"] + "?page=2"),
         ("route (concept)", "/routes/iv-infusion"), ("route page 10", "/routes/iv-infusion?page=10"),
-        ("every claim", "/claims"), ("every claim, page 1000", "/claims?page=1000"), ("studies", "/studies"),
+        ("every claim", "/claims"), ("every claim, last page", f"/claims?page={last_page}"),
+        ("studies", "/studies"),
         ("designs", "/designs"), ("sources", "/sources"), ("search", "/search?q=depression"),
         ("evidence map", "/evidence-map"), ("audit", "/audit"),
-        ("audit section page 20", "/audit?section=discrepancies&page=20"), ("audit CSV", "/audit.csv"),
+        ("audit section page 20", "/audit?section=discrepancies&page=20"),
+        ("audit CSV (written at build)", "/audit.csv"),
         ("download page", "/download"),
         ("download file", "/download/claims.csv"), ("SPARQL editor", "/sparql"),
         ("SPARQL light query", "/sparql?query=ASK%20%7B%7D"), ("VoID", "/.well-known/void"),
