@@ -11,6 +11,7 @@ noted in the table); nothing here is asserted by a test.
 import argparse
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -135,7 +136,7 @@ def into_results(text):
     results = ROOT / "bench" / "RESULTS.md"
     start, end = "<!-- routes: written by bench/routes.py -->", "<!-- /routes -->"
     old = results.read_text()
-    body = text.split("\n", 2)[2]  # without ROUTES.md's own title
+    body = re.sub(r"(?m)^## ", "### ", text.split("\n", 2)[2])  # without ROUTES.md's own title
     block = f"{start}\n## Every route\n\n{body}\n{end}"
     if start in old:
         old = old[:old.index(start)] + old[old.index(end) + len(end):].lstrip("\n")

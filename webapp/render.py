@@ -51,7 +51,8 @@ def build_file(store, name, attachment=True):
     """Send one file the build wrote (kb/interchange/downloads.py), streamed from disk, with its
     checksum as the ETag."""
     path = downloads.path_of(store, name) or abort(404)
-    entry = next(f for f in downloads.read_manifest(store)["files"] if f["name"] == name)
+    # A build older than the file's name (the manifest lists what the build wrote) has none.
+    entry = next((f for f in downloads.read_manifest(store)["files"] if f["name"] == name), None) or abort(404)
     return send_file(path, mimetype=entry["media_type"], as_attachment=attachment, download_name=name,
                      etag=entry["sha256"], conditional=True)
 

@@ -11,12 +11,11 @@ import shutil
 import threading
 import time
 import urllib.error
-from base64 import b64encode
 from pathlib import Path
 
 import pyoxigraph as ox
 import requests
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
 from kb.errors import InvalidParameter, KBError, StoreUnavailable
@@ -47,6 +46,7 @@ class RemoteStore:
         self.artefacts = Path(spec.options.get("artefacts", ".kb/remote-artefacts"))
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
+        self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
 
     # ------------------------------------------------------------------ reading
 
@@ -54,6 +54,7 @@ class RemoteStore:
         client = SPARQLWrapper(url, agent="ketamine-evidence-kb")
         client.setTimeout(int(self.timeout))
         if self.user:
+            client.setHTTPAuth(DIGEST if self._scheme(url) == "digest" else BASIC)
             client.setCredentials(self.user, self.password)
         return client
 
@@ -151,18 +152,38 @@ class RemoteStore:
                    headers={"Content-Type": UPDATE_TYPE}, timeout=self.build_timeout)
 
     def _http(self, method, url, ok=(200, 201, 204), timeout=None, **kwargs):
-        headers = kwargs.pop("headers", {})
-        if self.user:
-            token = b64encode(f"{self.user}:{self.password}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
         try:
-            response = requests.request(method, url, headers=headers, timeout=timeout or self.timeout,
+            response = requests.request(method, url, auth=self._auth(url), timeout=timeout or self.timeout,
                                         **kwargs)
         except requests.RequestException as exc:
             raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
         if response.status_code not in ok:
             raise StoreUnavailable(f"{method} {url} answered {response.status_code}: {response.text[:300]}")
         return response
+
+    def _auth(self, url):
+        """Return the requests authentication for url (None without a user)."""
+        if not self.user:
+            return None
+        if self._scheme(url) == "digest":
+            return requests.auth.HTTPDigestAuth(self.user, self.password)
+        return requests.auth.HTTPBasicAuth(self.user, self.password)
+
+    def _scheme(self, url):
+        """Return the scheme the server asks for at url, "basic" or "digest", read from its
+        challenge once per URL, so that one user=,password= works on Oxigraph, Fuseki or Virtuoso
+        (whose update endpoints want Digest). The password is never logged nor put in a message."""
+        with self._lock:
+            scheme = self._schemes.get(url)
+        if scheme is None:
+            try:
+                challenge = requests.head(url, timeout=self.timeout).headers.get("WWW-Authenticate", "")
+            except requests.RequestException as exc:
+                raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
+            scheme = "digest" if challenge.lower().startswith("digest") else "basic"
+            with self._lock:
+                self._schemes[url] = scheme
+        return scheme
 
     def switch(self, build, staged, previous):
         """Move staged graphs over the live ones, drop graphs the new build lacks, and repoint
