@@ -52,7 +52,8 @@ def build_file(store, name, attachment=True):
     checksum as the ETag."""
     path = downloads.path_of(store, name) or abort(404)
     # A build older than the file's name (the manifest lists what the build wrote) has none.
-    entry = next((f for f in downloads.read_manifest(store)["files"] if f["name"] == name), None) or abort(404)
+    written = {f["name"]: f for f in downloads.read_manifest(store)["files"]}
+    entry = written.get(name) or abort(404)
     return send_file(path, mimetype=entry["media_type"], as_attachment=attachment, download_name=name,
                      etag=entry["sha256"], conditional=True)
 

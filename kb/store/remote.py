@@ -7,6 +7,8 @@ send its graphs as the protocol's default-graph-uri and named-graph-uri, so they
 whole old build or the whole new one, on any SPARQL 1.1 server, whatever its default graph means.
 """
 
+import json
+import re
 import shutil
 import threading
 import time
@@ -47,6 +49,7 @@ class RemoteStore:
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
         self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
+        self._schemes_lock = threading.Lock()  # apart: pointer() asks for a scheme holding _lock
 
     # ------------------------------------------------------------------ reading
 
@@ -118,7 +121,7 @@ class RemoteStore:
             body, _ = self._select(text, defaults, named, fmt="ntriples")
             return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
         body, _ = self._select(text, defaults, named, fmt="json")
-        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(standard_results(body, form), ox.QueryResultsFormat.JSON)
 
     def count(self):
         """Return the number of triples in the current build's graphs."""
@@ -173,7 +176,7 @@ class RemoteStore:
         """Return the scheme the server asks for at url, "basic" or "digest", read from its
         challenge once per URL, so that one user=,password= works on Oxigraph, Fuseki or Virtuoso
         (whose update endpoints want Digest). The password is never logged nor put in a message."""
-        with self._lock:
+        with self._schemes_lock:
             scheme = self._schemes.get(url)
         if scheme is None:
             try:
@@ -181,7 +184,7 @@ class RemoteStore:
             except requests.RequestException as exc:
                 raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
             scheme = "digest" if challenge.lower().startswith("digest") else "basic"
-            with self._lock:
+            with self._schemes_lock:
                 self._schemes[url] = scheme
         return scheme
 
@@ -226,6 +229,28 @@ POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?b
                  f"<{EV}buildGraph> ?graph }}")
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+BNODE_CHARS = re.compile(r"[^A-Za-z0-9_]")
+
+
+def standard_results(body, form):
+    """Return SPARQL JSON results as the standard writes them, from what some servers send.
+
+    Virtuoso 7 labels blank nodes "nodeID://b10006", which is no blank node label, and answers
+    ASK with one row of __ASK_RETVAL 1 or 0; other servers' answers pass unchanged."""
+    if b'"bnode"' not in body and not (form == "ASK" and b"__ASK_RETVAL" in body):
+        return body
+    data = json.loads(body)
+    if form == "ASK" and "boolean" not in data:
+        rows = data.get("results", {}).get("bindings", [])
+        value = next(iter(rows[0].values()), {}).get("value", "0") if rows else "0"
+        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = BNODE_CHARS.sub("_", term["value"])
+    return json.dumps(data).encode()
 
 
 def _as_list(value):
