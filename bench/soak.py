@@ -55,6 +55,9 @@ class Soak:
 
     def client(self, n):
         session = requests.Session()
+        # Each soak client is a client of its own, as behind a reverse proxy (KB_TRUSTED_PROXY):
+        # /sparql's per-client share then applies per client, not to the whole soak at once.
+        session.headers["X-Forwarded-For"] = f"10.0.{n // 250}.{n % 250 + 1}"
         i = n
         while time.monotonic() < self.deadline:
             kind, path = ("light", LIGHT) if i % 3 == 0 else ("page", PAGES[i % len(PAGES)])
@@ -103,7 +106,8 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="kb-soak-"))
     env = {**os.environ, "PYTHONPATH": str(args.code), "KB_STORE": f"oxigraph:{folder}/store",
            "KB_DATA_DIRS": f"{args.code}/ontology{os.pathsep}{args.code}/data",
-           "KB_SHAPES": f"{args.code}/ontology/shapes.ttl", "KB_QUERIES_DIR": f"{args.code}/queries"}
+           "KB_SHAPES": f"{args.code}/ontology/shapes.ttl", "KB_QUERIES_DIR": f"{args.code}/queries",
+           "KB_TRUSTED_PROXY": "127.0.0.1"}
     subprocess.run(kb(args.code, "build", "--quiet", env=env), check=True, env=env, cwd=args.code)
     server, base = start(kb(args.code, "serve"), env, cwd=args.code, probe="/")
     port = int(base.rsplit(":", 1)[1])

@@ -49,7 +49,8 @@ SETTINGS = [
     Setting("QUERY_MEMORY_MB", 2048, "Address space each query worker may use, in MiB (0: no cap).", int),
     Setting("HOST", "127.0.0.1", "Address kb serve binds to."),
     Setting("PORT", 5000, "Port kb serve listens on.", int),
-    Setting("THREADS", max(4, 2 * (os.cpu_count() or 1)), "Waitress worker threads.", int),
+    Setting("THREADS", max(16, 4 * (os.cpu_count() or 1)),
+            "Waitress worker threads; /sparql may hold at most half of them.", int),
     Setting("TRUSTED_PROXY", "",
             "Address of the reverse proxy in front of kb serve; only its X-Forwarded-For names the client."),
 ]

@@ -213,3 +213,15 @@ def test_waitress_queue_warnings_only_when_the_depth_changes_order(client):
               if warnings.filter(logging.LogRecord("waitress.queue", logging.WARNING, "", 0,
                                                    "Task queue depth is %d", (d,), None))]
     assert passed == [1, 10, 120, 40, 7], "a line when the queue grows or shrinks by a factor of ten"
+
+
+def test_queries_waiting_for_a_worker_hold_at_most_half_the_server_threads(store_spec):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "STORE": store_spec, "THREADS": 8, "QUERY_WORKERS": 2,
+                      "QUERY_QUEUE": 20})
+    try:
+        assert app.extensions["admission"].capacity == 4, "the other four threads stay for pages"
+    finally:
+        app.extensions["sparql"].close()
+        app.extensions["kb"].close()

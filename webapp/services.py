@@ -22,8 +22,10 @@ def init_app(app, settings):
     kb = KnowledgeBase.open(settings, serving=True)
     app.extensions["kb"] = kb
     app.extensions["sparql"] = QueryService.open(settings, kb.store, kb.catalogue)
-    app.extensions["admission"] = Admission(settings.client_queries,
-                                            settings.query_workers + settings.query_queue)
+    # A /sparql request waiting for a worker holds a server thread: at most half the threads may,
+    # so that the pages always have the other half, however many clients query at once.
+    capacity = max(1, min(settings.query_workers + settings.query_queue, settings.threads // 2))
+    app.extensions["admission"] = Admission(settings.client_queries, capacity)
     if not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
