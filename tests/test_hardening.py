@@ -225,3 +225,21 @@ def test_queries_waiting_for_a_worker_hold_at_most_half_the_server_threads(store
     finally:
         app.extensions["sparql"].close()
         app.extensions["kb"].close()
+
+
+def test_downloads_are_served_from_a_store_given_by_a_relative_path(tmp_path, monkeypatch):
+    """`make run` uses KB_STORE=oxigraph:.kb/store, relative to where kb serve runs."""
+    from webapp import create_app
+
+    from .conftest import build_store
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"TESTING": True, "STORE": build_store("relative")})
+    try:
+        client = app.test_client()
+        assert client.get("/download/ketamine-kb.ttl").status_code == 200
+        audit = client.get("/audit.csv")
+        assert audit.status_code == 200 and audit.data.startswith(b"section,item")
+    finally:
+        app.extensions["sparql"].close()
+        app.extensions["kb"].close()

@@ -54,8 +54,9 @@ def build_file(store, name, attachment=True):
     # A build older than the file's name (the manifest lists what the build wrote) has none.
     written = {f["name"]: f for f in downloads.read_manifest(store)["files"]}
     entry = written.get(name) or abort(404)
-    return send_file(path, mimetype=entry["media_type"], as_attachment=attachment, download_name=name,
-                     etag=entry["sha256"], conditional=True)
+    # Absolute: Flask reads a relative path from the app's package, not from where kb serve runs.
+    return send_file(path.resolve(), mimetype=entry["media_type"], as_attachment=attachment,
+                     download_name=name, etag=entry["sha256"], conditional=True)
 
 
 def rdf(triples, ext, iri):
