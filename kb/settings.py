@@ -39,7 +39,8 @@ SETTINGS = [
             "Deepest nesting of brackets a query may have (Oxigraph's parser overflows on thousands).",
             int),
     Setting("QUERY_WORKERS", 2, "Worker processes that run SPARQL queries (each can be killed).", int),
-    Setting("CLIENT_QUERIES", 2, "SPARQL queries one client may have running at once; more get 503.", int),
+    Setting("CLIENT_QUERIES", 2, "SPARQL queries one client may have running at once (never every query "
+            "worker); more get 503.", int),
     Setting("QUERY_QUEUE", 8, "SPARQL queries that may wait for a worker in all; past it, 503 at once.", int),
     Setting("PAGE_TIMEOUT", 5.0, "Seconds one query of a page (not /sparql) may run before it is stopped.",
             float),

@@ -86,7 +86,8 @@ def wait_for(url, proc, timeout=30):
 def live_server(store_spec):
     """A real `kb serve` (waitress) on a free loopback port; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "KB_STORE": store_spec, "KB_QUERY_TIMEOUT": "3"}
+    # Behind a "proxy" at 127.0.0.1, so that a test can be another client by X-Forwarded-For.
+    env = {**os.environ, "KB_STORE": store_spec, "KB_QUERY_TIMEOUT": "3", "KB_TRUSTED_PROXY": "127.0.0.1"}
     kb = Path(sys.executable).parent / "kb"
     proc = subprocess.Popen([str(kb), "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

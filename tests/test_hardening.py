@@ -243,3 +243,14 @@ def test_downloads_are_served_from_a_store_given_by_a_relative_path(tmp_path, mo
     finally:
         app.extensions["sparql"].close()
         app.extensions["kb"].close()
+
+
+def test_one_client_never_runs_on_every_query_worker(store_spec):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "STORE": store_spec, "QUERY_WORKERS": 2, "CLIENT_QUERIES": 5})
+    try:
+        assert app.extensions["admission"].per_client == 1, "the other worker stays for other clients"
+    finally:
+        app.extensions["sparql"].close()
+        app.extensions["kb"].close()

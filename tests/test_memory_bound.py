@@ -30,8 +30,9 @@ def kib(pid, field):
 
 @pytest.mark.server
 def test_three_huge_constructs_at_once_leave_the_web_process_within_its_bound(store_spec):
+    # Four workers, so that one client may run its three at once (never on every worker).
     proc, base = start_serving(store_spec, KB_MAX_ANSWER_MB=str(CAP_MB), KB_CLIENT_QUERIES="3",
-                               KB_QUERY_TIMEOUT="60")
+                               KB_QUERY_WORKERS="4", KB_QUERY_TIMEOUT="60")
     try:
         requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30)  # workers started
         before = kib(proc.pid, "VmRSS")

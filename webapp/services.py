@@ -25,7 +25,9 @@ def init_app(app, settings):
     # A /sparql request waiting for a worker holds a server thread: at most half the threads may,
     # so that the pages always have the other half, however many clients query at once.
     capacity = max(1, min(settings.query_workers + settings.query_queue, settings.threads // 2))
-    app.extensions["admission"] = Admission(settings.client_queries, capacity)
+    # One client may not run on every worker at once: another client's query always finds one.
+    per_client = max(1, min(settings.client_queries, settings.query_workers - 1))
+    app.extensions["admission"] = Admission(per_client, capacity)
     if not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
