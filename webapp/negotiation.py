@@ -15,6 +15,11 @@ def wants_json():
     return accept.best_match([HTML, JSON], default=HTML) == JSON and accept[JSON] > accept[HTML]
 
 
+def twin_path(path):
+    """Return the path of a page's JSON twin ("/" has /index.json)."""
+    return "/index.json" if path == "/" else path + ".json"
+
+
 def split_extension(name):
     """Split 'slug.ttl' into ('slug', 'ttl'); a name without a known RDF extension keeps it."""
     stem, dot, ext = name.rpartition(".")

@@ -8,7 +8,7 @@ from flask import request
 from kb.build.derive import PAGE_SIZE  # the build numbers each condition's pages of this size
 from kb.errors import InvalidParameter
 
-from .negotiation import wants_json
+from .negotiation import twin_path, wants_json
 
 
 def page_number():
@@ -35,7 +35,7 @@ def info(number, total, **extra):
     # A JSON answer links the JSON twin's pages, however JSON was asked for (.json or Accept).
     path = request.path
     if wants_json() and not path.endswith(".json"):
-        path = "/index.json" if path == "/" else path + ".json"
+        path = twin_path(path)
 
     def url(n):
         return path + "?" + urlencode({**request.args.to_dict(), **extra, "page": n})

@@ -8,13 +8,13 @@ from kb import formats
 from kb.interchange import downloads
 
 from . import links
-from .negotiation import wants_json
+from .negotiation import twin_path, wants_json
 
 
 def json_twin():
     """Return the path of the current page's JSON twin, keeping its parameters (re-encoded, so
     that nothing a client sent reaches a header as it was written)."""
-    path = "/index.json" if request.path == "/" else request.path + ".json"
+    path = twin_path(request.path)
     query = urlencode(list(request.args.items(multi=True)))
     return f"{path}?{query}" if query else path
 
