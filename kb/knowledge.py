@@ -105,13 +105,36 @@ class KnowledgeBase:
     def whole_kb_rows(self, name):
         """Return the records of a parameterless query that aggregates the whole KB, once per build:
         the answer the build kept (kb/kept.py) when the query's header asks for that."""
-        def compute():
-            kept = self.kept()
-            if kept is not None and kept.has(name):
-                return list(kept.each(name))
-            return self.records(name)
+        return self.per_build(name, lambda: list(self.kept_rows(name)))
 
-        return self.per_build(name, compute)
+    def kept_rows(self, name, key=None):
+        """Yield the records of a '# kept:' query (of one value of its kept column, or all) in its
+        order: from the answer the build kept, or from the query on a store built without it."""
+        kept = self.kept()
+        if kept is not None and kept.has(name):
+            yield from kept.each(name, key)
+        else:
+            yield from self.records(name, **self._kept_key(name, key))
+
+    def kept_page(self, name, number, size, key=None):
+        """Return (the records of page `number` of `size`, how many records, how many distinct
+        values of the '# kept-count:' column) of a '# kept:' query, for one key or all; page 0
+        reads no records. A window of the kept answer, or of the query's on a store without it."""
+        kept = self.kept()
+        if kept is not None and kept.has(name):
+            total, distinct = kept.totals(name, key)
+            first = (number - 1) * size + 1
+            return (kept.window(name, first, first + size - 1, key) if number else []), total, distinct
+        records = self.records(name, **self._kept_key(name, key))
+        counted = self.catalogue.get(name).meta.get("kept-count")
+        distinct = len({r[counted] for r in records}) if counted else len(records)
+        return (records[(number - 1) * size:number * size] if number else []), len(records), distinct
+
+    def _kept_key(self, name, key):
+        """Return the parameter that asks a kept query for one key: its kept column, by name."""
+        if key is None:
+            return {}
+        return {self.catalogue.get(name).meta["kept"].strip().lstrip("?"): key}
 
     def kept(self):
         """Return the current build's kept answers (kb/kept.py), or None for a store without them

@@ -149,11 +149,17 @@ def hints(page):
     return page.locator(".CodeMirror-hints li").all_inner_texts()
 
 
+def typing_into(view, text):
+    """Open the editor with a text in it and the cursor in the editor; return the page."""
+    page = view.editor()
+    set_query(page, text)
+    page.locator(".yasqe .CodeMirror").click()
+    return page
+
+
 def test_prefixes_and_properties_complete_from_this_kb(browser, live_server):
     view = Page(browser, live_server)
-    page = view.editor()
-    set_query(page, "")
-    page.locator(".yasqe .CodeMirror").click()
+    page = typing_into(view, "")
     page.keyboard.type("PREFIX e")
     assert "ev: <https://w3id.org/ketamine-kb/ontology#>" in hints(page)
     page.keyboard.press("Enter")
@@ -199,10 +205,7 @@ def focused_in_editor(page):
 
 
 def test_escape_then_tab_leaves_the_editor(browser, live_server):
-    view = Page(browser, live_server)
-    page = view.editor()
-    set_query(page, "SELECT * WHERE {\n}")
-    page.locator(".yasqe .CodeMirror").click()
+    page = typing_into(Page(browser, live_server), "SELECT * WHERE {\n}")
     page.keyboard.press("Tab")
     assert focused_in_editor(page), "Tab alone indents"
     assert page.locator(".yasqe .CodeMirror textarea").get_attribute("aria-label").startswith("SPARQL query")

@@ -75,30 +75,18 @@ def build(kb, source=None, page=None, only=None, size=PAGE_SIZE):
 
 def section_rows(kb, section, iri, page, size):
     """Return (count of distinct items, rows, the rows of the page) of one section; page 0: none."""
-    kept = kb.kept()
-    if kept is not None and kept.has(section.query):
-        count_rows, count = kept.totals(section.query, iri)
-        if page is None:
-            return count, count_rows, list(kept.each(section.query, iri))
-        first = (page - 1) * size + 1
-        return count, count_rows, kept.window(section.query, first, first + size - 1, iri) if page else []
-    rows = kb.rows(section.query, **({"source": iri} if iri else {}))
-    count = len({r[section.counts] for r in rows})
     if page is None:
-        return count, len(rows), rows
-    return count, len(rows), rows[(page - 1) * size:page * size] if page else []
+        rows = list(kb.kept_rows(section.query, iri))
+        return len({r[section.counts] for r in rows}), len(rows), rows
+    rows, total, count = kb.kept_page(section.query, page, size, iri)
+    return count, total, rows
 
 
 def all_rows(kb, source=None):
     """Yield (section key, row) for every finding, a section at a time, without holding them all."""
     iri = source_iri(source)
-    kept = kb.kept()
     for section in SECTIONS:
-        if kept is not None and kept.has(section.query):
-            rows = kept.each(section.query, iri)
-        else:
-            rows = kb.rows(section.query, **({"source": iri} if iri else {}))
-        for row in rows:
+        for row in kb.kept_rows(section.query, iri):
             yield section.key, row
 
 

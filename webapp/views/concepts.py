@@ -18,7 +18,7 @@ def concept(folder, slug):
     iri = links.iri_or_404(kind, slug)
     kb, number = get_kb(), paging.page_number()
     first = kb.first("concept", concept=iri) or abort(404)
-    rows, total = users(kb, iri, number)
+    rows, total, _ = kb.kept_page("concept-users", number, paging.PAGE_SIZE, iri)
     used_by = [{**evidence.ref(r["user"], r["user_label"]), "type": evidence.key_of(r["user_type"]),
                 "property": r["property"]} for r in rows]
     data = {"concept": {"iri": iri, "kind": kind_label, "label": first["label"],
@@ -27,14 +27,3 @@ def concept(folder, slug):
             "used_by": used_by, "paging": paging.info(number, total)}
     return page("concept.html", data, title=f"{kind_label}: {first['label']}", resource=iri)
 
-
-def users(kb, iri, number):
-    """Return one page of what uses a term, and how many do: from the answer the build kept, or
-    (a store built without it) from the query."""
-    kept = kb.kept()
-    if kept is not None and kept.has("concept-users"):
-        first = (number - 1) * paging.PAGE_SIZE + 1
-        return kept.window("concept-users", first, first + paging.PAGE_SIZE - 1, iri), kept.totals(
-            "concept-users", iri)[0]
-    rows = kb.records("concept-users", concept=iri)
-    return paging.window(rows, number), len(rows)
