@@ -333,3 +333,9 @@ def test_text_colours_are_readable(foreground, background):
     css = (Path(__file__).parent.parent / "webapp" / "static" / "style.css").read_text()
     colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css), white="#ffffff")
     assert contrast(colours[foreground], colours[background]) >= 4.5
+
+
+def test_a_json_twin_links_itself_not_a_twin_of_its_twin(client):
+    link = client.get("/claims.json?page=2").headers["Link"]
+    assert '</claims.json?page=2>; rel="alternate"; type="application/json"' in link
+    assert ".json.json" not in link

@@ -16,7 +16,9 @@ def wants_json():
 
 
 def twin_path(path):
-    """Return the path of a page's JSON twin ("/" has /index.json)."""
+    """Return the path of a page's JSON twin ("/" has /index.json; a twin is its own)."""
+    if path.endswith(".json"):
+        return path
     return "/index.json" if path == "/" else path + ".json"
 
 

@@ -33,9 +33,7 @@ def info(number, total, **extra):
         raise InvalidParameter(f"parameter page: there are only {pages} page(s)")
 
     # A JSON answer links the JSON twin's pages, however JSON was asked for (.json or Accept).
-    path = request.path
-    if wants_json() and not path.endswith(".json"):
-        path = twin_path(path)
+    path = twin_path(request.path) if wants_json() else request.path
 
     def url(n):
         return path + "?" + urlencode({**request.args.to_dict(), **extra, "page": n})
