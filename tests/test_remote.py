@@ -62,8 +62,8 @@ def kb_for(spec):
 def canonical(answer):
     """Rows as sorted JSON strings, so that row order, blank node labels and the order of values
     inside a GROUP_CONCAT (unspecified by SPARQL) do not matter."""
-    if isinstance(answer, list):  # CONSTRUCT and DESCRIBE: triples, blank nodes renamed
-        return sorted(re.sub(r"_:\S+", "_:b", str(t)) for t in answer)
+    if isinstance(answer, list):  # CONSTRUCT and DESCRIBE: a graph (a set of triples), blank nodes renamed
+        return sorted({re.sub(r"_:\S+", "_:b", str(t)) for t in answer})
     if not hasattr(answer, "rows"):
         return answer
     rows = [{k: _value(v) for k, v in row.items()} for row in answer.rows]

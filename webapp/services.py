@@ -6,9 +6,11 @@ SPARQL query service with ``get_service()``. Both share one store, opened here o
 
 import logging
 import time
+from contextlib import ExitStack
 
 from flask import current_app, g, request
 
+from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 from kb.sparql.service import QueryService
 
@@ -38,7 +40,26 @@ def init_app(app, settings):
     if not any(isinstance(f, QueueWarnings) for f in queue_log.filters):
         queue_log.addFilter(QueueWarnings())
     app.before_request(start_clock)
+    app.before_request(one_build)
+    app.teardown_request(end_build)
     app.after_request(log_request)
+
+
+def one_build():
+    """Read one build for the whole request, whichever moment a new one is switched in (a page
+    runs several queries; replicas over one remote store switch within its pointer's 2 s)."""
+    reading = ExitStack()
+    try:
+        reading.enter_context(get_kb().store.reading())
+    except KBError:
+        return  # the view reports the store's error
+    g.reading = reading
+
+
+def end_build(_exc=None):
+    reading = g.pop("reading", None)
+    if reading is not None:
+        reading.close()
 
 
 class QueueWarnings(logging.Filter):

@@ -62,9 +62,9 @@ def build(store_spec, dirs, shapes, queries_dir, verbose=True, shacl=True):
     stages = {}
     with timed(stages, "validate"):
         files = prepare(dirs, shapes, shacl=shacl, verbose=verbose)
-    ident = build_id(files)
+    staging = open_store(store_spec).stage(build_id(files), verbose=verbose)
+    ident = staging.build_id  # a remote store resumes an unfinished upload of the same files
     info = {"build": ident, "files": [str(f) for f in files], "shacl": shacl, "stages": stages}
-    staging = open_store(store_spec).stage(ident, verbose=verbose)
     try:
         with progress("loading", total=len(files), enabled=verbose) as bar:
             kb = load(staging.store, files, dirs, queries_dir, bar, stages)

@@ -24,8 +24,13 @@ def build(store, quiet, shacl):
                              settings.queries_dir, verbose=not quiet, shacl=shacl)
     except KBError as exc:
         fail(exc)
+    if "resumed" in info:
+        click.echo(f"resumed the unfinished upload of {info['resumed']['build']}: "
+                   f"{info['resumed']['skipped']} chunks were already on the server")
+    switch = info["stages"].get("switch")
     click.echo(f"built {info['build']}: {info['triples']} triples from "
-               f"{len(info['files'])} files in {info['seconds']} s")
+               f"{len(info['files'])} files in {info['seconds']} s"
+               + (f" (readers switched in {switch} s)" if switch is not None else ""))
 
 
 @click.command()

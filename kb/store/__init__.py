@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kb.errors import KBError
 
-OPTIONS = ("update", "gsp", "user", "password", "timeout", "build_timeout", "artefacts")
+OPTIONS = ("update", "gsp", "user", "password", "timeout", "build_timeout", "artefacts", "chunk")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class StoreSpec:
                 if not eq or key not in OPTIONS:
                     raise KBError(f"store setting {text!r}: unknown option {opt!r} "
                                   "(expected update=, gsp=, user=, password=, timeout=, "
-                                  "build_timeout=)")
+                                  "build_timeout=, artefacts=, chunk=)")
                 options[key] = value
             return cls("sparql", url, options)
         raise KBError(f"store setting {text!r}: unknown kind {kind!r} (expected oxigraph or sparql)")

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,6 +90,12 @@ class EmbeddedStore:
             kwargs["named_graphs"] = named_graphs
         return self.raw().query(text, **kwargs)
 
+    @contextmanager
+    def reading(self):
+        """Run a request's queries (here each worker follows the link per query; a build moves
+        it in one rename, so only a request that spans the switch can see both)."""
+        yield
+
     def count(self):
         """Return the number of quads in the current build (recorded by the build)."""
         try:
@@ -114,14 +121,14 @@ class EmbeddedStore:
 
     def stage(self, build_id, verbose=False):
         """Return a Staging: a fresh on-disk store that becomes the served one on commit."""
-        return Staging(BuildFolder(self.link, build_id))
+        return Staging(BuildFolder(self.link, build_id), build_id)
 
 
 class Staging:
     """One build being loaded into its own folder; committed by moving the link to it."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, folder, build_id):
+        self.folder, self.build_id = folder, build_id
         self.store = folder.open()
 
     def artefact(self, name):

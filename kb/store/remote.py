@@ -1,18 +1,17 @@
 """A remote SPARQL 1.1 server as the store: queries through SPARQLWrapper, loads through the
 Graph Store HTTP Protocol (or SPARQL Update when only an update endpoint is given).
 
-A build writes every source file into a new named graph whose IRI carries the build id, then
-replaces one small pointer graph naming the build and its graphs. Readers ask for the pointer and
-send its graphs as the protocol's default-graph-uri and named-graph-uri, so they see either the
-whole old build or the whole new one, on any SPARQL 1.1 server, whatever its default graph means.
+A build uploads every graph under names of its own (kb/store/dialect.py), then replaces one small
+pointer graph naming the build and its graphs: the switch costs the same at any size. Readers ask
+for the pointer (at most every 2 s) and send its graphs as the protocol's default-graph-uri and
+named-graph-uri, so they see either the whole old build or the whole new one, on any SPARQL 1.1
+server, whatever its default graph means; a request reads the build it started with.
 """
 
-import json
-import re
-import shutil
 import threading
 import time
 import urllib.error
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,8 +22,8 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 from kb.errors import InvalidParameter, KBError, StoreUnavailable
 from kb.formats import SPARQL_ACCEPT, UPDATE_TYPE
 from kb.namespaces import EV, GRAPH
-from kb.progress import progress
 from kb.query.text import query_form
+from kb.store.dialect import GENID, BuildNames, ntriples_answer, standard_results
 
 POINTER = GRAPH["current"]
 POINTER_TTL = 2.0  # seconds a reader trusts the pointer before asking again
@@ -46,8 +45,10 @@ class RemoteStore:
         # Files a build writes beside the store (the search index) stay on this machine, one
         # folder per build id; replicas over one server need this folder shared (README).
         self.artefacts = Path(spec.options.get("artefacts", ".kb/remote-artefacts"))
+        self.chunk = int(spec.options.get("chunk", 50_000))  # triples per upload request
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
+        self._local = threading.local()  # the pointer a request started with
         self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
         self._schemes_lock = threading.Lock()  # apart: pointer() asks for a scheme holding _lock
 
@@ -88,7 +89,11 @@ class RemoteStore:
                                    f"within {self.timeout:g} s: {exc}") from exc
 
     def pointer(self):
-        """Return (build id, graphs) of the current build, asking the server at most every 2 s."""
+        """Return (build id, graphs) of the current build, asking the server at most every 2 s;
+        inside ``reading()``, the build the request started with."""
+        pinned = getattr(self._local, "pinned", None)
+        if pinned:
+            return pinned
         checked, build, graphs = self._pointer
         if time.monotonic() - checked < POINTER_TTL and build:
             return build, graphs
@@ -103,6 +108,25 @@ class RemoteStore:
             self._pointer = (time.monotonic(), build, graphs)
             return build, graphs
 
+    @contextmanager
+    def reading(self):
+        """Within, every query of this thread reads one build: a page never mixes two."""
+        self._local.pinned = self.pointer()
+        try:
+            yield
+        finally:
+            self._local.pinned = None
+
+    def builds(self):
+        """Return {"current": (id, graphs), "previous": (id, graphs)}; (None, []) where none."""
+        found = {}
+        for key, query in (("current", POINTER_QUERY), ("previous", PREVIOUS_QUERY)):
+            body, _ = self._select(query, default_graphs=[str(POINTER)])
+            rows = list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
+            found[key] = ((rows[0]["build"].value, sorted({r["graph"].value for r in rows}))
+                          if rows else (None, []))
+        return found
+
     @property
     def build_id(self):
         return self.pointer()[0]
@@ -112,40 +136,68 @@ class RemoteStore:
         return {"build": build, "graphs": graphs, "store": self.query_url}
 
     def query(self, text, default_graph=None, named_graphs=None):
-        """Run a query over the current build; answers are pyoxigraph objects, as embedded."""
-        _, graphs = self.pointer()
-        defaults = graphs if default_graph is None else [_iri(g) for g in _as_list(default_graph)]
-        named = graphs if named_graphs is None else [_iri(g) for g in named_graphs]
+        """Run a query over the current build; answers are pyoxigraph objects, as embedded.
+        Graphs named by the caller are the KB's names (graph:claims), as in the embedded store."""
+        build, graphs = self.pointer()
+        names = BuildNames(build)
+        defaults = (graphs if default_graph is None
+                    else [names.graph(_iri(g)) for g in _as_list(default_graph)])
+        named = graphs if named_graphs is None else [names.graph(_iri(g)) for g in named_graphs]
         form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _ = self._select(text, defaults, named, fmt="ntriples")
+            body, _ = self._select(names.query(text), defaults, named, fmt="ntriples")
+            if form == "DESCRIBE":
+                body = self._bounded_description(body, defaults, named)
+            body = ntriples_answer(names.answer(body))
             return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        body, _ = self._select(text, defaults, named, fmt="json")
-        return ox.parse_query_results(standard_results(body, form), ox.QueryResultsFormat.JSON)
+        body, _ = self._select(names.query(text), defaults, named, fmt="json")
+        return ox.parse_query_results(standard_results(names.answer(body), form), ox.QueryResultsFormat.JSON)
+
+    def _bounded_description(self, body, defaults, named):
+        """Follow the blank nodes (genid IRIs on the server) a description reaches, as the
+        embedded store's concise bounded description does."""
+        described, found = set(), body
+        while True:
+            triples = list(ox.parse(found, format=ox.RdfFormat.N_TRIPLES))
+            described |= {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+            reached = sorted({t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
+                              and t.object.value.startswith(GENID)} - described)
+            if not reached:
+                return body
+            found, _ = self._select("DESCRIBE " + " ".join(f"<{iri}>" for iri in reached),
+                                    defaults, named, fmt="ntriples")
+            described |= set(reached)
+            body += b"\n" + found
 
     def count(self):
         """Return the number of triples in the current build's graphs."""
-        rows = list(self.query(COUNT_QUERY, default_graph=[], named_graphs=self.pointer()[1]))
+        rows = list(self.query(COUNT_QUERY, default_graph=[], named_graphs=None))
         return int(rows[0]["n"].value)
 
     def dump(self, fmt, prefixes=None):
-        """Serialize the current build's graphs as quads (N-Quads, TriG)."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                 for g in self.pointer()[1]
-                 for t in self.query(GRAPH_QUERY, default_graph=[ox.NamedNode(g)], named_graphs=[])]
+        """Serialize the current build's graphs as quads (N-Quads, TriG), under the KB's names."""
+        build, graphs = self.pointer()
+        quads = []
+        for graph in graphs:
+            name = ox.NamedNode(BuildNames(build).answer(graph.encode()).decode())
+            triples = self.query(GRAPH_QUERY, default_graph=[name], named_graphs=[])
+            quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         return ox.serialize(quads, format=fmt, prefixes=prefixes)
 
     # ------------------------------------------------------------------ writing
 
-    def put_graph(self, graph, triples):
-        """Replace one named graph with the given triples."""
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    def send_chunk(self, graph, data, replace=False):
+        """Add N-Triples (without blank nodes) to a graph; replace=True empties it first."""
         if self.gsp_url:
-            self._http("PUT", self.gsp_url, params={"graph": graph}, data=data,
+            self._http("PUT" if replace else "POST", self.gsp_url, params={"graph": graph}, data=data,
                        headers={"Content-Type": SPARQL_ACCEPT["ntriples"]}, timeout=self.build_timeout)
         else:
-            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
-                        f"{data.decode('utf-8')}\n}} }}")
+            drop = f"DROP SILENT GRAPH <{graph}> ;\n" if replace else ""
+            self.update(f"{drop}INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}")
+
+    def drop(self, graph):
+        """Remove one graph from the server, if it is there."""
+        self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def update(self, text):
         """Send a SPARQL Update to the update endpoint."""
@@ -188,17 +240,19 @@ class RemoteStore:
                 self._schemes[url] = scheme
         return scheme
 
-    def switch(self, build, staged, previous):
-        """Move staged graphs over the live ones, drop graphs the new build lacks, and repoint
-        readers, all in one update request (one transaction on Oxigraph, Fuseki/TDB2, GraphDB)."""
-        ops = [f"MOVE SILENT GRAPH <{tmp}> TO GRAPH <{final}>" for final, tmp in staged.items()]
-        ops += [f"DROP SILENT GRAPH <{g}>" for g in previous if g not in staged]
+    def switch(self, build, graphs, current):
+        """Point readers at the build's graphs in one small update, keeping the build that was
+        current as the previous one; return the seconds it took."""
+        started = time.perf_counter()
         pointer = [f"<{GRAPH}> <{EV}currentBuild> {ox.Literal(build)} ."]
-        pointer += [f"<{GRAPH}> <{EV}buildGraph> <{g}> ." for g in staged]
-        ops.append(f"DROP SILENT GRAPH <{POINTER}>")
-        ops.append(f"INSERT DATA {{ GRAPH <{POINTER}> {{ {' '.join(pointer)} }} }}")
-        self.update(" ;\n".join(ops))
+        pointer += [f"<{GRAPH}> <{EV}buildGraph> <{g}> ." for g in graphs]
+        if current[0]:
+            pointer.append(f"<{GRAPH}> <{EV}previousBuild> {ox.Literal(current[0])} .")
+            pointer += [f"<{GRAPH}> <{EV}previousGraph> <{g}> ." for g in current[1]]
+        self.update(f"DROP SILENT GRAPH <{POINTER}> ;\n"
+                    f"INSERT DATA {{ GRAPH <{POINTER}> {{ {' '.join(pointer)} }} }}")
         self._pointer = (0.0, None, [])
+        return round(time.perf_counter() - started, 3)
 
     def artefact(self, name):
         """Return the path of a file the current build wrote (kept locally, by build id)."""
@@ -213,44 +267,17 @@ class RemoteStore:
 
     def stage(self, build_id, verbose=False):
         """Return a Staging: checked in memory, then uploaded beside the served build."""
-        return RemoteStaging(self, build_id, verbose)
+        from kb.store.upload import RemoteStaging
 
-    def current_graphs(self):
-        """Return the graphs of the current build, or [] when the server holds none yet."""
-        try:
-            return self.pointer()[1]
-        except StoreUnavailable as exc:
-            if "no KB build" in str(exc):
-                return []
-            raise
+        return RemoteStaging(self, build_id, verbose)
 
 
 POINTER_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}currentBuild> ?build ; "
                  f"<{EV}buildGraph> ?graph }}")
+PREVIOUS_QUERY = (f"SELECT ?build ?graph WHERE {{ <{GRAPH}> <{EV}previousBuild> ?build ; "
+                  f"<{EV}previousGraph> ?graph }}")
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-BNODE_CHARS = re.compile(r"[^A-Za-z0-9_]")
-
-
-def standard_results(body, form):
-    """Return SPARQL JSON results as the standard writes them, from what some servers send.
-
-    Virtuoso 7 labels blank nodes "nodeID://b10006", which is no blank node label, and answers
-    ASK with one row of __ASK_RETVAL 1 or 0; other servers' answers pass unchanged."""
-    if b'"bnode"' not in body and not (form == "ASK" and b"__ASK_RETVAL" in body):
-        return body
-    data = json.loads(body)
-    if form == "ASK" and "boolean" not in data:
-        rows = data.get("results", {}).get("bindings", [])
-        value = next(iter(rows[0].values()), {}).get("value", "0") if rows else "0"
-        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
-    for row in data.get("results", {}).get("bindings", []):
-        for term in row.values():
-            if term.get("type") == "bnode":
-                term["value"] = BNODE_CHARS.sub("_", term["value"])
-    return json.dumps(data).encode()
 
 
 def _as_list(value):
@@ -259,37 +286,3 @@ def _as_list(value):
 
 def _iri(graph):
     return graph.value if hasattr(graph, "value") else str(graph)
-
-
-class RemoteStaging:
-    """A build checked in an in-memory store, then staged on the server and switched in one update."""
-
-    def __init__(self, remote, build_id, verbose=False):
-        self.remote, self.build_id, self.verbose = remote, build_id, verbose
-        self.previous = remote.current_graphs()
-        self.store = ox.Store()
-
-    def artefact(self, name):
-        """Return where the build writes a file of its own, kept on this machine by build id."""
-        folder = self.remote.artefacts / self.build_id
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / name
-
-    def commit(self, info):
-        """Upload every graph under a staging name, then switch readers; return the triples."""
-        staged = {}
-        graphs = list(self.store.named_graphs())
-        with progress("uploading", total=len(graphs), enabled=self.verbose) as bar:
-            for graph in graphs:
-                staging = f"{GRAPH}staging/{self.build_id}/{graph.value[len(GRAPH):]}"
-                triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
-                self.remote.put_graph(staging, triples)
-                staged[graph.value] = staging
-                bar.update(1)
-        self.remote.switch(self.build_id, staged, self.previous)
-        return len(self.store)
-
-    def discard(self):
-        """Forget the in-memory store and the files written for it; nothing was sent to the server."""
-        self.store = None
-        shutil.rmtree(self.remote.artefacts / self.build_id, ignore_errors=True)
