@@ -9,58 +9,14 @@ literal orders by how Virtuoso stores it (queries now order texts by STR()); CON
 values gives " " (lists now skip blank lines); GROUP_CONCAT's order (lists now come back sorted)."""
 
 import os
-import shutil
-import subprocess
-import time
 
 import pytest
-import requests
 
+from bench.engines import VIRTUOSO, start_virtuoso, stop
 from kb import build as builder
 from webapp import create_app
 
-from .conftest import DATA_DIRS, QUERIES, SHAPES, free_port
-
-VIRTUOSO = shutil.which("virtuoso-t")
-INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = {sql_port}
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-DirsAllowed = ., {d}
-CheckpointInterval = 60
-ThreadsPerQuery = 2
-MaxQueryMem = 1G
-
-[HTTPServer]
-ServerPort = {http_port}
-ServerRoot = {d}
-MaxClientConnections = 8
-ServerThreads = 8
-KeepAliveTimeout = 10
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-MaxQueryCostEstimationTime = 0
-"""
+from .conftest import DATA_DIRS, QUERIES, SHAPES
 
 pytestmark = pytest.mark.server
 
@@ -72,25 +28,11 @@ def virtuoso(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("virtuoso-t is missing: .ci/run must install virtuoso-opensource-7-bin")
         pytest.skip("needs Virtuoso 7 (apt-get install virtuoso-opensource-7-bin)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql_port=free_port(), http_port=http_port))
-    proc = subprocess.Popen([VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.5)
+    proc, spec = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
-        yield (f"sparql:{base}/sparql,update={base}/sparql-auth,gsp={base}/sparql-graph-crud-auth,"
-               f"user=dba,password=dba,artefacts={folder}/artefacts")
+        yield spec
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

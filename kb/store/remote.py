@@ -8,6 +8,7 @@ named-graph-uri, so they see either the whole old build or the whole new one, on
 server, whatever its default graph means; a request reads the build it started with.
 """
 
+import re
 import threading
 import time
 import urllib.error
@@ -16,14 +17,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import requests
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
 from kb.errors import InvalidParameter, KBError, StoreUnavailable
 from kb.formats import SPARQL_ACCEPT, UPDATE_TYPE
 from kb.namespaces import EV, GRAPH
 from kb.query.text import query_form
-from kb.store.dialect import GENID, BuildNames, ntriples_answer, standard_results
+from kb.store.dialect import (
+    GENID,
+    BuildNames,
+    durations_answer,
+    for_engine,
+    is_virtuoso,
+    ntriples_answer,
+    standard_results,
+)
 
 POINTER = GRAPH["current"]
 POINTER_TTL = 2.0  # seconds a reader trusts the pointer before asking again
@@ -44,10 +53,14 @@ class RemoteStore:
         self.build_timeout = float(spec.options.get("build_timeout", 3600))
         # Files a build writes beside the store (the search index) stay on this machine, one
         # folder per build id; replicas over one server need this folder shared (README).
-        self.artefacts = Path(spec.options.get("artefacts", ".kb/remote-artefacts"))
+        # One folder per server by default: a build's clean-up removes the folders of builds the
+        # server no longer holds, never another server's.
+        self.artefacts = Path(spec.options.get("artefacts") or
+                              Path(".kb/remote-artefacts") / re.sub(r"[^A-Za-z0-9.-]+", "_", self.query_url))
         self.chunk = int(spec.options.get("chunk", 50_000))  # triples per upload request
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
+        self._server_name = None  # the query server's Server header: its dialect (kb/store/dialect.py)
         self._local = threading.local()  # the pointer a request started with
         self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
         self._schemes_lock = threading.Lock()  # apart: pointer() asks for a scheme holding _lock
@@ -65,12 +78,13 @@ class RemoteStore:
     def _select(self, text, default_graphs=None, named_graphs=None, fmt="json"):
         """Send a query and return the raw answer body and its content type."""
         client = self._wrapper(self.query_url)
-        client.setQuery(text)
+        client.setQuery(for_engine(self._server(), text, query_form(text)))
         # SPARQLWrapper guesses the form from keywords and mistakes words in comments ("copy",
         # "load") for updates; the form our own parser reads is the one to send.
         client.queryType = query_form(text)
         client.setMethod(POST)  # long queries and many graph parameters fit in a body
-        client.setReturnFormat(JSON)
+        client.setReturnFormat(JSON if fmt == "json" else TURTLE)  # the Accept header below decides
+        client.setOnlyConneg(True)  # the Accept header alone: Virtuoso reads a format= parameter first
         client.addCustomHttpHeader("Accept", SPARQL_ACCEPT[fmt])
         for graph in default_graphs or []:
             client.addDefaultGraph(graph)
@@ -84,9 +98,27 @@ class RemoteStore:
                                    f"{exc}") from exc
         except (EndPointInternalError, SPARQLWrapperException) as exc:
             raise StoreUnavailable(f"the SPARQL server at {self.query_url} failed: {exc}") from exc
+        except urllib.error.HTTPError as exc:
+            raise StoreUnavailable(f"the SPARQL server at {self.query_url} answered {exc.code}: "
+                                   f"{exc.reason}") from exc
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer "
                                    f"within {self.timeout:g} s: {exc}") from exc
+
+    def _server(self):
+        """Return the query server's name (its Server header), asked once."""
+        if self._server_name is None:
+            try:
+                answer = requests.head(self.query_url, timeout=self.timeout)
+            except requests.RequestException as exc:
+                raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer: "
+                                       f"{exc}") from exc
+            self._server_name = answer.headers.get("Server", "")
+        return self._server_name
+
+    @property
+    def virtuoso(self):
+        return is_virtuoso(self._server())
 
     def pointer(self):
         """Return (build id, graphs) of the current build, asking the server at most every 2 s;
@@ -148,10 +180,11 @@ class RemoteStore:
             body, _ = self._select(names.query(text), defaults, named, fmt="ntriples")
             if form == "DESCRIBE":
                 body = self._bounded_description(body, defaults, named)
-            body = ntriples_answer(names.answer(body))
+            body = durations_answer(ntriples_answer(names.answer(body)), self.virtuoso)
             return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
         body, _ = self._select(names.query(text), defaults, named, fmt="json")
-        return ox.parse_query_results(standard_results(names.answer(body), form), ox.QueryResultsFormat.JSON)
+        body = durations_answer(standard_results(names.answer(body), form), self.virtuoso)
+        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
     def _bounded_description(self, body, defaults, named):
         """Follow the blank nodes (genid IRIs on the server) a description reaches, as the

@@ -116,7 +116,8 @@ class RemoteStaging:
         triples = (q.triple for q in self.store.quads_for_pattern(None, None, None, graph))
         sending = False
         for index, chunk in enumerate(chunks(triples, self.remote.chunk)):
-            data = ox.serialize(skolemized(chunk, self.labels), format=ox.RdfFormat.N_TRIPLES)
+            ready = skolemized(chunk, self.labels, self.remote.virtuoso)
+            data = ox.serialize(ready, format=ox.RdfFormat.N_TRIPLES)
             digest = hashlib.sha256(data).hexdigest()[:20]
             if not sending and index < len(sent) and sent[index] == digest:
                 self.skipped += 1
