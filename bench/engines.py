@@ -63,7 +63,8 @@ def wait_until_up(url, proc, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {proc.returncode}")
+            said = proc.stderr.read().decode(errors="replace")[-500:] if proc.stderr else ""
+            raise RuntimeError(f"{url}: the server exited with {proc.returncode}: {said}")
         try:
             requests.get(url, params={"query": "ASK {}"}, timeout=2)
             return
@@ -76,6 +77,7 @@ def wait_until_up(url, proc, timeout=60):
 def start_oxigraph(folder, port=None):
     """`oxigraph serve` on folder; return (process, store setting)."""
     port = port or free_port()
+    Path(folder).parent.mkdir(parents=True, exist_ok=True)
     command = [str(OXIGRAPH), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

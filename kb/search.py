@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from kb.errors import InvalidParameter, QueryTimeout
+from kb.errors import InvalidParameter, QueryTimeout, StoreUnavailable
 
 INDEX_NAME = "search.sqlite"
 KIND_RANK = {"condition": 0, "design": 1, "study": 2, "claim": 3, "source": 4}
@@ -80,6 +80,10 @@ class SearchIndex:
     def _db(self):
         db = getattr(self._local, "db", None)
         if db is None:
+            if not self.path.exists():
+                raise StoreUnavailable(f"this server has no search index for the current build at "
+                                       f"{self.path}: "
+                                       "a replica needs the folder the build wrote (README, Replicas)")
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._local.db = db
         return db

@@ -17,6 +17,7 @@ import requests
 
 from kb import build as builder
 from kb.store import open_store
+from webapp import create_app
 
 from .conftest import DATA_DIRS, QUERIES, ROOT, SHAPES, free_port, wait_for
 from .test_remote import kb_for, start_oxigraph
@@ -162,3 +163,14 @@ def test_two_replicas_switch_together_and_never_mix_two_builds(server, data_copy
     for _, _, etag, sig in seen:
         assert etags.setdefault(etag, sig) == sig, "one ETag, one content"
     shutil.rmtree(data_copy[1], ignore_errors=True)
+
+
+def test_a_replica_without_the_builds_folder_says_what_it_lacks(server, tmp_path):
+    _, spec, _ = server
+    build(spec)
+    elsewhere = spec.replace(f"artefacts={tmp_path}/artefacts", f"artefacts={tmp_path}/not-shared")
+    client = create_app({"TESTING": True, "STORE": elsewhere}).test_client()
+    assert client.get("/index.json").status_code == 200  # kept answers are asked of the server instead
+    searched = client.get("/search.json?q=crps")
+    assert searched.status_code == 503
+    assert "a replica needs the folder the build wrote" in searched.get_json()["error"]

@@ -1,6 +1,7 @@
 """`kb build`, `kb validate` and `kb import`: the commands that check data and write it."""
 
 import json
+import os
 
 import click
 
@@ -16,8 +17,12 @@ from kb.interchange import importers
 @click.option("--shacl/--no-shacl", default=True,
               help="Validate with the SHACL shapes (default). --no-shacl is for bulk loads of "
                    "generated data; syntax, quotes and check queries still run.")
-def build(store, quiet, shacl):
+@click.option("--nice", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="How far the build steps back for other work on this machine (os.nice): a site "
+                   "served from the same cores keeps answering while it builds.")
+def build(store, quiet, shacl, nice):
     """Validate ontology/ and data/ and load them into the store atomically."""
+    os.nice(nice)
     settings = load_settings(store)
     try:
         info = builder.build(settings.store, settings.data_dirs_list, settings.shapes,

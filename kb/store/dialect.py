@@ -12,11 +12,14 @@
   again without duplicates. Answers turn them back into blank nodes; in a query, ``isBlank()``
   sees an IRI.
 - **Answers some servers write their own way** (Virtuoso 7's blank node labels and ASK rows).
-- **Virtuoso's join planner.** Given a query of twenty-odd triple patterns, Virtuoso 7 spends
+- **Virtuoso's join planner.** Given a query of some forty triple patterns, Virtuoso 7 spends
   minutes choosing a join order (a condition page's claims: 112 s on 10,000 triples); told to
-  join in the order written (``DEFINE sql:select-option "order"``), 0.04 s. The named queries are
-  written in the order a good plan takes (the order Oxigraph follows too), so every query sent to
-  a Virtuoso server carries that line; a researcher's query on /sparql is joined as written there.
+  join in the order written (``DEFINE sql:select-option "order"``), 0.04 s. Left to its own order,
+  it also answers some queries wrongly (an OPTIONAL sub-select whose aggregate has no rows removes
+  the row it should leave alone: a study design with no studies had no page). So every query sent
+  to Virtuoso carries that line, and the named queries are written in the order a good plan takes.
+  The price: a few whole-KB questions written for Oxigraph's planner are far slower there
+  (bench/REMOTE.md); the pages read those from the build's kept answers, not from the server.
   A DESCRIBE is asked for a Concise Bounded Description, which Oxigraph gives (Virtuoso's own
   description differs).
 - **Virtuoso's durations.** Virtuoso 7 keeps an ``xsd:duration`` as a number of seconds or months

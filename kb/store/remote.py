@@ -1,5 +1,6 @@
-"""A remote SPARQL 1.1 server as the store: queries through SPARQLWrapper, loads through the
-Graph Store HTTP Protocol (or SPARQL Update when only an update endpoint is given).
+"""A remote SPARQL 1.1 server as the store (its endpoints in kb/store/server.py): queries through
+SPARQLWrapper, loads through the Graph Store HTTP Protocol (or SPARQL Update when only an update
+endpoint is given).
 
 A build uploads every graph under names of its own (kb/store/dialect.py), then replaces one small
 pointer graph naming the build and its graphs: the switch costs the same at any size. Readers ask
@@ -11,46 +12,26 @@ server, whatever its default graph means; a request reads the build it started w
 import re
 import threading
 import time
-import urllib.error
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-import requests
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
-from kb.errors import InvalidParameter, KBError, StoreUnavailable
-from kb.formats import SPARQL_ACCEPT, UPDATE_TYPE
+from kb.errors import StoreUnavailable
 from kb.namespaces import EV, GRAPH
 from kb.query.text import query_form
-from kb.store.dialect import (
-    GENID,
-    BuildNames,
-    durations_answer,
-    for_engine,
-    is_virtuoso,
-    ntriples_answer,
-    standard_results,
-)
+from kb.store.dialect import GENID, BuildNames, durations_answer, ntriples_answer, standard_results
+from kb.store.server import SparqlServer
 
 POINTER = GRAPH["current"]
 POINTER_TTL = 2.0  # seconds a reader trusts the pointer before asking again
 
 
-class RemoteStore:
+class RemoteStore(SparqlServer):
     """Read and write a KB kept on a remote SPARQL 1.1 server."""
 
     def __init__(self, spec):
-        self.query_url = spec.location
-        self.update_url = spec.options.get("update")
-        self.gsp_url = spec.options.get("gsp")
-        self.user = spec.options.get("user")
-        self.password = spec.options.get("password", "")
-        self.timeout = float(spec.options.get("timeout", 30))
-        # Uploading and switching a large build is one long transaction on the server;
-        # readers keep `timeout`.
-        self.build_timeout = float(spec.options.get("build_timeout", 3600))
+        super().__init__(spec)
         # Files a build writes beside the store (the search index) stay on this machine, one
         # folder per build id; replicas over one server need this folder shared (README).
         # One folder per server by default: a build's clean-up removes the folders of builds the
@@ -60,65 +41,7 @@ class RemoteStore:
         self.chunk = int(spec.options.get("chunk", 50_000))  # triples per upload request
         self._pointer = (0.0, None, [])
         self._lock = threading.Lock()
-        self._server_name = None  # the query server's Server header: its dialect (kb/store/dialect.py)
         self._local = threading.local()  # the pointer a request started with
-        self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
-        self._schemes_lock = threading.Lock()  # apart: pointer() asks for a scheme holding _lock
-
-    # ------------------------------------------------------------------ reading
-
-    def _wrapper(self, url):
-        client = SPARQLWrapper(url, agent="ketamine-evidence-kb")
-        client.setTimeout(int(self.timeout))
-        if self.user:
-            client.setHTTPAuth(DIGEST if self._scheme(url) == "digest" else BASIC)
-            client.setCredentials(self.user, self.password)
-        return client
-
-    def _select(self, text, default_graphs=None, named_graphs=None, fmt="json"):
-        """Send a query and return the raw answer body and its content type."""
-        client = self._wrapper(self.query_url)
-        client.setQuery(for_engine(self._server(), text, query_form(text)))
-        # SPARQLWrapper guesses the form from keywords and mistakes words in comments ("copy",
-        # "load") for updates; the form our own parser reads is the one to send.
-        client.queryType = query_form(text)
-        client.setMethod(POST)  # long queries and many graph parameters fit in a body
-        client.setReturnFormat(JSON if fmt == "json" else TURTLE)  # the Accept header below decides
-        client.setOnlyConneg(True)  # the Accept header alone: Virtuoso reads a format= parameter first
-        client.addCustomHttpHeader("Accept", SPARQL_ACCEPT[fmt])
-        for graph in default_graphs or []:
-            client.addDefaultGraph(graph)
-        for graph in named_graphs or []:
-            client.addNamedGraph(graph)
-        try:
-            response = client.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except QueryBadFormed as exc:
-            raise InvalidParameter(f"the SPARQL server at {self.query_url} rejected the query: "
-                                   f"{exc}") from exc
-        except (EndPointInternalError, SPARQLWrapperException) as exc:
-            raise StoreUnavailable(f"the SPARQL server at {self.query_url} failed: {exc}") from exc
-        except urllib.error.HTTPError as exc:
-            raise StoreUnavailable(f"the SPARQL server at {self.query_url} answered {exc.code}: "
-                                   f"{exc.reason}") from exc
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer "
-                                   f"within {self.timeout:g} s: {exc}") from exc
-
-    def _server(self):
-        """Return the query server's name (its Server header), asked once."""
-        if self._server_name is None:
-            try:
-                answer = requests.head(self.query_url, timeout=self.timeout)
-            except requests.RequestException as exc:
-                raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer: "
-                                       f"{exc}") from exc
-            self._server_name = answer.headers.get("Server", "")
-        return self._server_name
-
-    @property
-    def virtuoso(self):
-        return is_virtuoso(self._server())
 
     def pointer(self):
         """Return (build id, graphs) of the current build, asking the server at most every 2 s;
@@ -216,62 +139,6 @@ class RemoteStore:
             triples = self.query(GRAPH_QUERY, default_graph=[name], named_graphs=[])
             quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         return ox.serialize(quads, format=fmt, prefixes=prefixes)
-
-    # ------------------------------------------------------------------ writing
-
-    def send_chunk(self, graph, data, replace=False):
-        """Add N-Triples (without blank nodes) to a graph; replace=True empties it first."""
-        if self.gsp_url:
-            self._http("PUT" if replace else "POST", self.gsp_url, params={"graph": graph}, data=data,
-                       headers={"Content-Type": SPARQL_ACCEPT["ntriples"]}, timeout=self.build_timeout)
-        else:
-            drop = f"DROP SILENT GRAPH <{graph}> ;\n" if replace else ""
-            self.update(f"{drop}INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}")
-
-    def drop(self, graph):
-        """Remove one graph from the server, if it is there."""
-        self.update(f"DROP SILENT GRAPH <{graph}>")
-
-    def update(self, text):
-        """Send a SPARQL Update to the update endpoint."""
-        if not self.update_url:
-            raise KBError(f"store {self.query_url} has no update endpoint: add ,update=URL or ,gsp=URL")
-        self._http("POST", self.update_url, data=text.encode("utf-8"),
-                   headers={"Content-Type": UPDATE_TYPE}, timeout=self.build_timeout)
-
-    def _http(self, method, url, ok=(200, 201, 204), timeout=None, **kwargs):
-        try:
-            response = requests.request(method, url, auth=self._auth(url), timeout=timeout or self.timeout,
-                                        **kwargs)
-        except requests.RequestException as exc:
-            raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
-        if response.status_code not in ok:
-            raise StoreUnavailable(f"{method} {url} answered {response.status_code}: {response.text[:300]}")
-        return response
-
-    def _auth(self, url):
-        """Return the requests authentication for url (None without a user)."""
-        if not self.user:
-            return None
-        if self._scheme(url) == "digest":
-            return requests.auth.HTTPDigestAuth(self.user, self.password)
-        return requests.auth.HTTPBasicAuth(self.user, self.password)
-
-    def _scheme(self, url):
-        """Return the scheme the server asks for at url, "basic" or "digest", read from its
-        challenge once per URL, so that one user=,password= works on Oxigraph, Fuseki or Virtuoso
-        (whose update endpoints want Digest). The password is never logged nor put in a message."""
-        with self._schemes_lock:
-            scheme = self._schemes.get(url)
-        if scheme is None:
-            try:
-                challenge = requests.head(url, timeout=self.timeout).headers.get("WWW-Authenticate", "")
-            except requests.RequestException as exc:
-                raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
-            scheme = "digest" if challenge.lower().startswith("digest") else "basic"
-            with self._schemes_lock:
-                self._schemes[url] = scheme
-        return scheme
 
     def switch(self, build, graphs, current):
         """Point readers at the build's graphs in one small update, keeping the build that was

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -94,19 +95,23 @@ class RemoteStaging:
         names = BuildNames(self.build_id)
         graphs = sorted(self.store.named_graphs(), key=str)
         self.labels = skolem_labels(self.store.quads_for_pattern(None, None, None))
+        stages = info.setdefault("stages", {})
+        started = time.perf_counter()
         with progress("uploading", total=len(self.store), enabled=self.verbose) as bar:
             for graph in graphs:
                 self.upload(graph, names.graph(graph.value), bar)
+        stages["upload"] = round(time.perf_counter() - started, 3)
         staged = [names.graph(graph.value) for graph in graphs]
         if self.resumed:
             info["resumed"] = {"build": self.resumed, "skipped": self.skipped}
         with progress("switching", total=1, enabled=self.verbose) as bar:
-            info.setdefault("stages", {})["switch"] = self.remote.switch(self.build_id, staged,
-                                                                         self.builds["current"])
+            stages["switch"] = self.remote.switch(self.build_id, staged, self.builds["current"])
             bar.update(1)
         self.journal.committed = True
         self.journal.save()
+        started = time.perf_counter()
         self.drop_old()
+        stages["drop"] = round(time.perf_counter() - started, 3)
         return len(self.store)
 
     def upload(self, graph, name, bar):
