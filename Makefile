@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build validate lint bench bench-full bench-routes vendor-yasgui clean
+.PHONY: run test build validate lint bench bench-full bench-routes bench-remote vendor-yasgui clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench-full: $(STAMP)  # 1M claims: about an hour on 2 cores; each named query ru
 
 bench-routes: $(STAMP)  # every route kind at 10k and 100k claims, one request and 8 clients: bench/ROUTES.md
 	$(BIN)/python bench/routes.py --sizes 10000,100000
+
+bench-remote: $(STAMP)  # the KB built into oxigraph serve and Virtuoso 7 at 10k and 100k claims: bench/REMOTE.md
+	$(BIN)/python bench/remote.py --sizes 10000 --rebuild
+	$(BIN)/python bench/remote.py --sizes 100000 --least 1 --write
 
 YASGUI_VERSION ?= 4.6.2
 vendor-yasgui:  # repack the pinned YASGUI from the npm registry into webapp/static/vendor/yasgui

@@ -105,7 +105,7 @@ def measure(size, engine, least, rebuild):
     work = OUT / f"remote-{engine}-{size}"
     shutil.rmtree(work, ignore_errors=True)
     proc, spec = STARTERS[engine](work / "server")
-    spec += f",timeout=300,build_timeout=7200,artefacts={work / 'artefacts'}"
+    spec += f",timeout=120,build_timeout=7200,artefacts={work / 'artefacts'}"
     try:
         memory = PeakMemory(proc.pid)
         seconds, info = build_into(spec, folder)
@@ -153,8 +153,11 @@ def main():
     parser.add_argument("--engines", default="oxigraph,virtuoso")
     parser.add_argument("--least", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="build twice: time a switch over a held build")
-    parser.add_argument("--write", action="store_true", help="write bench/REMOTE.md")
+    parser.add_argument("--write", action="store_true", help="write bench/REMOTE.md and its RESULTS.md block")
+    parser.add_argument("--report", action="store_true", help="only write the report from bench/out/")
     args = parser.parse_args()
+    if args.report:
+        return write_report()
     results = []
     for size in map(int, args.sizes.split(",")):
         for engine in args.engines.split(","):
@@ -162,10 +165,24 @@ def main():
             result = measure(size, engine, args.least, args.rebuild)
             (OUT / f"remote-{engine}-{size}.json").write_text(json.dumps(result, indent=2))
             results.append(result)
-    text = render(results)
-    print(text)
+    print(render(results))
     if args.write:
-        (ROOT / "bench" / "REMOTE.md").write_text("# " + text[3:])
+        write_report()
+
+
+def write_report():
+    """Write every measured size and engine into bench/REMOTE.md and a block of bench/RESULTS.md."""
+    found = [json.loads(p.read_text()) for p in OUT.glob("remote-*.json")]
+    text = render(sorted(found, key=lambda r: (r["size"], r["engine"])))
+    (ROOT / "bench" / "REMOTE.md").write_text("# " + text[3:])
+    results = ROOT / "bench" / "RESULTS.md"
+    start, end = "<!-- remote: written by bench/remote.py -->", "<!-- /remote -->"
+    summary = text.split("\n\nNamed questions")[0]
+    block = f"{start}\n{summary}\n\nEvery named question on each engine: bench/REMOTE.md.\n{end}"
+    old = results.read_text()
+    if start in old:
+        old = old[:old.index(start)] + old[old.index(end) + len(end):].lstrip("\n")
+    results.write_text(old.rstrip("\n") + "\n\n" + block + "\n")
 
 
 if __name__ == "__main__":

@@ -88,3 +88,27 @@ def test_build_with_a_broken_file_exits_nonzero_and_names_it(runner, data_copy, 
     assert result.exit_code == 1
     assert "study-designs.ttl" in result.output and "ev:cebmLevel" in result.output
     assert "design:rct" in result.output
+
+
+def test_a_build_steps_back_for_the_site_it_shares_the_cores_with(tmp_path):
+    """`kb build` lowers its own priority (10 by default, --nice N), so that a site served from the
+    same cores keeps answering while it builds."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from .conftest import ROOT
+
+    kb = Path(sys.executable).parent / "kb"
+    build = subprocess.Popen([str(kb), "build", "--quiet", "--no-shacl", "--nice", "7",
+                              "--store", f"oxigraph:{tmp_path}/store"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = set()
+    while build.poll() is None:
+        try:
+            seen.add(int(Path(f"/proc/{build.pid}/stat").read_text().rsplit(")", 1)[1].split()[16]))
+        except (OSError, IndexError, ValueError):
+            pass
+        time.sleep(0.01)
+    assert build.returncode == 0 and 7 in seen
