@@ -47,6 +47,8 @@ SETTINGS = [
     Setting("PAGE_WORKERS", 2, "Worker processes that run the pages' queries, apart from /sparql's.", int),
     Setting("MAX_ANSWER_MB", 32, "Largest answer a /sparql query returns, in MiB; past it the answer is cut "
             "(X-Truncated), so no answer can fill the web process's memory.", int),
+    Setting("QUERY_NICE", 5, "How far /sparql's worker processes step back for the pages (os.nice, "
+            "0-19): a runaway query slows the pages less.", int),
     Setting("QUERY_MEMORY_MB", 2048, "Address space each query worker may use, in MiB (0: no cap).", int),
     Setting("HOST", "127.0.0.1", "Address kb serve binds to."),
     Setting("PORT", 5000, "Port kb serve listens on.", int),

@@ -207,3 +207,16 @@ def test_over_real_http_the_limit_holds_and_cpu_use_stops(live_server):
     before = cpu_seconds(pids)
     time.sleep(1.0)
     assert cpu_seconds(pids) - before < 0.3, "the server and its workers are idle again"
+
+
+def test_sparql_workers_step_back_for_the_pages_workers(limited):
+    """A runaway /sparql query competes with the pages for the cores: its workers run at a lower
+    priority (KB_QUERY_NICE, 5 by default) than the pages' own workers and the web process."""
+    client = limited.test_client()
+    assert client.get("/sparql", query_string={"query": ASK_CRPS}).status_code == 200
+    assert client.get("/conditions/crps.json").status_code == 200
+    sparql = limited.extensions["sparql"].runner.worker_pids()
+    pages = limited.extensions["kb"].runner.worker_pids()
+    assert sparql and pages
+    assert {psutil.Process(pid).nice() for pid in sparql} == {psutil.Process().nice() + 5}
+    assert {psutil.Process(pid).nice() for pid in pages} == {psutil.Process().nice()}

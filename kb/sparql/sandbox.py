@@ -62,13 +62,13 @@ class ClientGone(KBError):
 class _Worker:
     """One worker process (``python -m kb.sparql.worker``) and the web process's end of its socket."""
 
-    def __init__(self, memory_mb):
+    def __init__(self, memory_mb, nice=0):
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kb.sparql.worker", str(theirs.fileno()), str(memory_mb)],
+                [sys.executable, "-m", "kb.sparql.worker", str(theirs.fileno()), str(memory_mb), str(nice)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         self.conn = Connection(ours.detach())
 
@@ -90,13 +90,15 @@ class _Worker:
 class Sandbox:
     """A pool of worker processes that run queries under a time limit and a row cap."""
 
-    def __init__(self, store_link, workers=2, timeout=10.0, row_limit=10000, memory_mb=0, answer_mb=0):
+    def __init__(self, store_link, workers=2, timeout=10.0, row_limit=10000, memory_mb=0, answer_mb=0,
+                 nice=0):
         self.link = Path(store_link)
         self.byte_limit = int(answer_mb) * 2**20  # 0: no cap (the pages' own queries)
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
         self.row_limit = int(row_limit)
         self.memory_mb = int(memory_mb)
+        self.nice = int(nice)  # how far the workers step back for the web process
         self.counts = {"queries": 0, "timeouts": 0, "crashes": 0, "abandoned": 0}
         self.killed = []  # pids of workers stopped, newest last (kept short)
         self._idle = queue.Queue()
@@ -116,7 +118,7 @@ class Sandbox:
     def _add_worker(self):
         # Started from one long-lived thread: Linux sends a worker its parent-death signal
         # when the *thread* that started it ends, and request threads may come and go.
-        worker = self._spawner.submit(_Worker, self.memory_mb).result()
+        worker = self._spawner.submit(_Worker, self.memory_mb, self.nice).result()
         self._workers.add(worker)
         self._idle.put(worker)
 

@@ -34,7 +34,8 @@ class QueryService:
     def open(cls, settings, store, catalogue):
         """Build the service the settings describe, on the store's own query runner."""
         runner = store.query_runner(settings.query_workers, settings.query_timeout,
-                                    settings.row_limit, settings.query_memory_mb, settings.max_answer_mb)
+                                    settings.row_limit, settings.query_memory_mb, settings.max_answer_mb,
+                                    nice=settings.query_nice)
         return cls(runner, catalogue, allowlist=settings.service_allowlist.split(),
                    max_bytes=settings.max_query_bytes, max_nesting=settings.max_query_nesting, store=store)
 

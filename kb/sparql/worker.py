@@ -5,6 +5,7 @@ and sends it back as plain data. kb/sandbox.py starts these processes and kills 
 query runs past the time limit; nothing here needs to be interruptible.
 """
 
+import os
 import resource
 import signal
 import sys
@@ -170,10 +171,12 @@ def _die_with_parent():
         pass
 
 
-def serve(fd, memory_mb):
+def serve(fd, memory_mb, nice=0):
     """Serve jobs from the socket until it closes; this is the worker process's main loop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us
     _die_with_parent()
+    if nice:
+        os.nice(nice)
     if memory_mb:
         limit = memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -190,4 +193,4 @@ def serve(fd, memory_mb):
 if __name__ == "__main__":
     from kb.sparql.worker import serve as _serve  # the module's own classes, so answers unpickle
 
-    _serve(int(sys.argv[1]), int(sys.argv[2]))
+    _serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)

@@ -5,8 +5,12 @@ asks which one it got. A backend offers readers ``query(text, default_graph, nam
 (SELECT/ASK as pyoxigraph solutions, CONSTRUCT/DESCRIBE as triples), ``count()``,
 ``dump(format)``, ``build_id``, ``info()``, ``artefact(name)`` (a file the build wrote beside the
 store, such as the search index) and ``query_runner(...)`` (where queries on behalf of a request run
-under a time limit); and the build ``stage(build_id)``, a Staging whose graphs are loaded, checked,
-given their artefacts and then ``commit()``-ed (switched to readers in one step) or ``discard()``-ed.
+under a time limit) and ``reading()`` (a context in which every query of the thread reads one build);
+and the build ``stage(build_id)``, a Staging (with the ``build_id`` it builds: a remote store may
+resume an unfinished upload of the same files) whose graphs are loaded, checked, given their
+artefacts and then ``commit()``-ed (switched to readers in one step) or ``discard()``-ed.
+Backends: kb/store/embedded.py (pyoxigraph on disk) and kb/store/remote.py (any SPARQL 1.1 server,
+with kb/store/server.py, upload.py and dialect.py).
 """
 
 from dataclasses import dataclass

@@ -111,13 +111,13 @@ class EmbeddedStore:
         """Return the path of a file the current build wrote beside its store (the search index)."""
         return self.link.parent / self.build_id / name
 
-    def query_runner(self, workers, timeout, row_limit, memory_mb, answer_mb=0):
+    def query_runner(self, workers, timeout, row_limit, memory_mb, answer_mb=0, nice=0):
         """Return where queries for a request run: worker processes that can be killed, since
         nothing interrupts pyoxigraph inside one query."""
         from kb.sparql.sandbox import Sandbox
 
         return Sandbox(self.link, workers=workers, timeout=timeout, row_limit=row_limit,
-                       memory_mb=memory_mb, answer_mb=answer_mb)
+                       memory_mb=memory_mb, answer_mb=answer_mb, nice=nice)
 
     def stage(self, build_id, verbose=False):
         """Return a Staging: a fresh on-disk store that becomes the served one on commit."""

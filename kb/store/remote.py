@@ -158,7 +158,7 @@ class RemoteStore(SparqlServer):
         """Return the path of a file the current build wrote (kept locally, by build id)."""
         return self.artefacts / self.build_id / name
 
-    def query_runner(self, workers, timeout, row_limit, memory_mb, answer_mb=0):
+    def query_runner(self, workers, timeout, row_limit, memory_mb, answer_mb=0, nice=0):
         """Return where queries for a request run: here, the server enforces its own limits and
         the reader gives up after its timeout."""
         from kb.sparql.sandbox import DirectRunner
