@@ -93,6 +93,7 @@ def test_build_with_a_broken_file_exits_nonzero_and_names_it(runner, data_copy, 
 def test_a_build_steps_back_for_the_site_it_shares_the_cores_with(tmp_path):
     """`kb build` lowers its own priority (10 by default, --nice N), so that a site served from the
     same cores keeps answering while it builds."""
+    import os
     import subprocess
     import sys
     import time
@@ -111,4 +112,5 @@ def test_a_build_steps_back_for_the_site_it_shares_the_cores_with(tmp_path):
         except (OSError, IndexError, ValueError):
             pass
         time.sleep(0.01)
-    assert build.returncode == 0 and 7 in seen
+    # --nice is relative, as os.nice is: to wherever this test process already is
+    assert build.returncode == 0 and min(19, os.nice(0) + 7) in seen
