@@ -38,3 +38,19 @@ def test_the_report_states_each_target_as_a_ratio_met_or_missed():
            "p99 90 ms (target < 100 ms at 1M, met)" in report
     assert "100 → 150 → 152 → 151" in report
     assert "| a | 4.00 | 1.00 | 4.00 |" in report
+
+
+def test_the_remote_report_gives_build_switch_and_server_memory_per_engine():
+    from bench.remote import render as remote_render
+
+    result = {"size": 100000, "engine": "virtuoso", "triples": 5738436, "build_s": 466.4,
+              "embedded_build_s": 910.6, "embedded_built_at": "2026-11-29T23:13:00+00:00",
+              "stages": {"upload": 125.6, "switch": 1.238}, "rebuild_stages": {}, "server_peak_gib": 1.23,
+              "queries": [{"query": "claims", "embedded": 2.0, "remote": 8.0},
+                          {"query": "search-documents", "embedded": 5.0, "remote": None,
+                           "remote_error": "SR066"}]}
+    text = remote_render([result])
+    assert ("| 100,000 | virtuoso | 5,738,436 | 466 s | 911 s | 0.51x | 126 s | 1.24 s | - | 1.2 GiB |"
+            in text)
+    assert "| 100,000 | virtuoso | claims | 2.0 | 8.0 | 4.0x |" in text
+    assert "| search-documents | 5.0 | - | SR066 |" in text
