@@ -30,6 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engines import start_oxigraph  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from kb import build as builder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
@@ -354,12 +355,8 @@ def bench_http(spec, seconds, rounds=3):
 
 def remote_server(data, work, timeout=3600):
     """Start `oxigraph serve` and `kb build` into it; return (process, store setting, build seconds)."""
-    proc = serve(
-        [str(BIN / "oxigraph"), "serve", "--location", str(work / "remote"), "--bind", "127.0.0.1:5603"],
-        "http://127.0.0.1:5603/",
-    )
-    base = "http://127.0.0.1:5603"
-    spec = f"sparql:{base}/query,update={base}/update,gsp={base}/store,timeout=120,build_timeout={timeout}"
+    proc, spec = start_oxigraph(work / "remote")
+    spec += f",timeout=120,build_timeout={timeout},artefacts={work / 'remote-artefacts'}"
     started = time.perf_counter()
     try:
         builder.build(

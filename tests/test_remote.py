@@ -3,12 +3,10 @@
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from bench.engines import start_oxigraph
 from kb import build as builder
 from kb.errors import KBError, StoreUnavailable
 from kb.knowledge import KnowledgeBase
@@ -17,7 +15,7 @@ from kb.store import open_store
 from kb.store.embedded import EmbeddedStore
 from webapp import create_app
 
-from .conftest import DATA_DIRS, QUERIES, SHAPES, free_port, wait_for
+from .conftest import DATA_DIRS, QUERIES, SHAPES, free_port
 
 # A value for every parameter name a named query may take; a new parameter needs a sample here.
 SAMPLES = {
@@ -31,17 +29,6 @@ SAMPLES = {
     "assertion": "claim:cancer-74-percent", "dataset": "https://example.org/void",
     "endpoint": "https://example.org/sparql",
 }
-
-
-def start_oxigraph(folder):
-    port = free_port()
-    oxigraph = Path(sys.executable).parent / "oxigraph"
-    command = [str(oxigraph), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
-    proc = subprocess.Popen(command,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/", proc)
-    return proc, f"sparql:{base}/query,update={base}/update,gsp={base}/store"
 
 
 @pytest.fixture(scope="module")

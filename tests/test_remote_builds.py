@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.engines import start_oxigraph
 from kb import build as builder
 from kb.store import open_store
 from webapp import create_app
 
 from .conftest import DATA_DIRS, QUERIES, ROOT, SHAPES, free_port, wait_for
-from .test_remote import kb_for, start_oxigraph
+from .test_remote import kb_for
 
 pytestmark = pytest.mark.server
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -91,11 +92,8 @@ def test_an_interrupted_upload_resumes_where_it_stopped(server, store_spec):
     _, error = first.communicate(timeout=120)
     assert journal is not None and first.returncode != 0 and "did not answer" in error
     port = spec.split("127.0.0.1:")[1].split("/")[0]
-    again = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve", "--location",
-                              str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    again, _ = start_oxigraph(folder / "oxigraph", port=int(port))
     try:
-        wait_for(f"http://127.0.0.1:{port}/", again)
         second = kb_build(spec)
         said, _ = second.communicate(timeout=300)
         assert second.returncode == 0

@@ -42,8 +42,6 @@ from kb.namespaces import BASE, GRAPH
 GENID = BASE + ".well-known/genid/"
 GENID_NT = re.compile(rb"<" + re.escape(GENID.encode()) + rb"([A-Za-z0-9_]+)>")
 BNODE_CHARS = re.compile(r"[^A-Za-z0-9_]")
-
-
 XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
 KEPT_DURATION = BASE + ".well-known/duration"
 DURATION_KEY = re.compile(rb"\b\d{12}\|(-?P[0-9YMWDTHS.]*)")
@@ -98,6 +96,10 @@ class BuildNames:
     def query(self, text):
         """Return the query as the server must read it: the KB's graphs are the build's."""
         return text.replace(self.kb, self.server)
+
+    def kb_name(self, graph):
+        """Return the KB's name of one of the build's graphs."""
+        return self.answer(graph.encode()).decode()
 
     def answer(self, body):
         """Return an answer's bytes with the build's graph names back as the KB's."""

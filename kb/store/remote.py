@@ -53,15 +53,18 @@ class RemoteStore(SparqlServer):
         if time.monotonic() - checked < POINTER_TTL and build:
             return build, graphs
         with self._lock:
-            body, _ = self._select(POINTER_QUERY, default_graphs=[str(POINTER)])
-            rows = list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
-            if not rows:
+            build, graphs = self._read_pointer(POINTER_QUERY)
+            if not build:
                 raise StoreUnavailable(f"no KB build on {self.query_url}: "
                                        "run `kb build --store sparql:...` first")
-            build = rows[0]["build"].value
-            graphs = sorted({row["graph"].value for row in rows})
             self._pointer = (time.monotonic(), build, graphs)
             return build, graphs
+
+    def _read_pointer(self, query):
+        """Return (build id, graphs) the pointer graph names for query's build, or (None, [])."""
+        body, _ = self._select(query, default_graphs=[str(POINTER)])
+        rows = list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
+        return (rows[0]["build"].value, sorted({r["graph"].value for r in rows})) if rows else (None, [])
 
     @contextmanager
     def reading(self):
@@ -74,13 +77,7 @@ class RemoteStore(SparqlServer):
 
     def builds(self):
         """Return {"current": (id, graphs), "previous": (id, graphs)}; (None, []) where none."""
-        found = {}
-        for key, query in (("current", POINTER_QUERY), ("previous", PREVIOUS_QUERY)):
-            body, _ = self._select(query, default_graphs=[str(POINTER)])
-            rows = list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
-            found[key] = ((rows[0]["build"].value, sorted({r["graph"].value for r in rows}))
-                          if rows else (None, []))
-        return found
+        return {"current": self._read_pointer(POINTER_QUERY), "previous": self._read_pointer(PREVIOUS_QUERY)}
 
     @property
     def build_id(self):
@@ -100,12 +97,12 @@ class RemoteStore(SparqlServer):
         named = graphs if named_graphs is None else [names.graph(_iri(g)) for g in named_graphs]
         form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _ = self._select(names.query(text), defaults, named, fmt="ntriples")
+            body, _ = self._select(names.query(text), defaults, named, fmt="ntriples", form=form)
             if form == "DESCRIBE":
                 body = self._bounded_description(body, defaults, named)
             body = durations_answer(ntriples_answer(names.answer(body)), self.virtuoso)
             return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        body, _ = self._select(names.query(text), defaults, named, fmt="json")
+        body, _ = self._select(names.query(text), defaults, named, fmt="json", form=form)
         body = durations_answer(standard_results(names.answer(body), form), self.virtuoso)
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
@@ -133,9 +130,9 @@ class RemoteStore(SparqlServer):
     def dump(self, fmt, prefixes=None):
         """Serialize the current build's graphs as quads (N-Quads, TriG), under the KB's names."""
         build, graphs = self.pointer()
-        quads = []
+        names, quads = BuildNames(build), []
         for graph in graphs:
-            name = ox.NamedNode(BuildNames(build).answer(graph.encode()).decode())
+            name = ox.NamedNode(names.kb_name(graph))
             triples = self.query(GRAPH_QUERY, default_graph=[name], named_graphs=[])
             quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         return ox.serialize(quads, format=fmt, prefixes=prefixes)

@@ -28,9 +28,8 @@ class SparqlServer:
         # Uploading and switching a large build is one long transaction on the server;
         # readers keep `timeout`.
         self.build_timeout = float(spec.options.get("build_timeout", 3600))
-        self._server_name = None  # the query server's Server header: its dialect (kb/store/dialect.py)
-        self._schemes = {}  # URL -> "basic" or "digest", as its server's challenge says
-        self._schemes_lock = threading.Lock()  # apart: the store's pointer lock is held while asking
+        self._heads = {}  # URL -> the headers of its HEAD: the server's name and its challenge
+        self._heads_lock = threading.Lock()  # apart: the store's pointer lock is held while asking
 
     def _wrapper(self, url):
         client = SPARQLWrapper(url, agent="ketamine-evidence-kb")
@@ -40,13 +39,15 @@ class SparqlServer:
             client.setCredentials(self.user, self.password)
         return client
 
-    def _select(self, text, default_graphs=None, named_graphs=None, fmt="json"):
-        """Send a query and return the raw answer body and its content type."""
-        client = self._wrapper(self.query_url)
-        client.setQuery(for_engine(self._server(), text, query_form(text)))
+    def _select(self, text, default_graphs=None, named_graphs=None, fmt="json", form=None):
+        """Send a query (of the given form, read from it if not given) and return the raw answer
+        body and its content type."""
         # SPARQLWrapper guesses the form from keywords and mistakes words in comments ("copy",
         # "load") for updates; the form our own parser reads is the one to send.
-        client.queryType = query_form(text)
+        form = form or query_form(text)
+        client = self._wrapper(self.query_url)
+        client.setQuery(for_engine(self._server(), text, form))
+        client.queryType = form
         client.setMethod(POST)  # long queries and many graph parameters fit in a body
         client.setReturnFormat(JSON if fmt == "json" else TURTLE)  # the Accept header below decides
         client.setOnlyConneg(True)  # the Accept header alone: Virtuoso reads a format= parameter first
@@ -70,16 +71,23 @@ class SparqlServer:
             raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer "
                                    f"within {self.timeout:g} s: {exc}") from exc
 
-    def _server(self):
-        """Return the query server's name (its Server header), asked once."""
-        if self._server_name is None:
+    def _head(self, url):
+        """Return the headers the server sends for url, asked once per URL: its name (Server, the
+        dialect it needs) and its authentication challenge (WWW-Authenticate)."""
+        with self._heads_lock:
+            headers = self._heads.get(url)
+        if headers is None:
             try:
-                answer = requests.head(self.query_url, timeout=self.timeout)
+                headers = requests.head(url, timeout=self.timeout).headers
             except requests.RequestException as exc:
-                raise StoreUnavailable(f"the SPARQL server at {self.query_url} did not answer: "
-                                       f"{exc}") from exc
-            self._server_name = answer.headers.get("Server", "")
-        return self._server_name
+                raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
+            with self._heads_lock:
+                self._heads[url] = headers
+        return headers
+
+    def _server(self):
+        """Return the query server's name (its Server header)."""
+        return self._head(self.query_url).get("Server", "")
 
     @property
     def virtuoso(self):
@@ -127,14 +135,5 @@ class SparqlServer:
         """Return the scheme the server asks for at url, "basic" or "digest", read from its
         challenge once per URL, so that one user=,password= works on Oxigraph, Fuseki or Virtuoso
         (whose update endpoints want Digest). The password is never logged nor put in a message."""
-        with self._schemes_lock:
-            scheme = self._schemes.get(url)
-        if scheme is None:
-            try:
-                challenge = requests.head(url, timeout=self.timeout).headers.get("WWW-Authenticate", "")
-            except requests.RequestException as exc:
-                raise StoreUnavailable(f"the SPARQL server at {url} did not answer: {exc}") from exc
-            scheme = "digest" if challenge.lower().startswith("digest") else "basic"
-            with self._schemes_lock:
-                self._schemes[url] = scheme
-        return scheme
+        challenge = self._head(url).get("WWW-Authenticate", "")
+        return "digest" if challenge.lower().startswith("digest") else "basic"

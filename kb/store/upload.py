@@ -143,17 +143,15 @@ class RemoteStaging:
         """Drop every build but the current and the previous: the one before, and uploads that
         never finished; then their files here."""
         keep = {self.build_id, self.builds["current"][0]}
-        graphs = [g for g in self.builds["previous"][1] if build_of(g) not in keep]
-        for folder in self.remote.artefacts.iterdir():
-            if folder.name not in keep and folder.is_dir():
-                graphs += Journal(folder / JOURNAL).chunks
+        old = [f for f in self.remote.artefacts.iterdir() if f.is_dir() and f.name not in keep]
+        graphs = {g for g in self.builds["previous"][1] if build_of(g) not in keep}
+        graphs.update(g for folder in old for g in Journal(folder / JOURNAL).chunks)
         with progress("dropping old builds", total=len(graphs), enabled=self.verbose) as bar:
-            for graph in sorted(set(graphs)):
+            for graph in sorted(graphs):
                 self.remote.drop(graph)
                 bar.update(1)
-        for folder in self.remote.artefacts.iterdir():
-            if folder.name not in keep and folder.is_dir():
-                shutil.rmtree(folder, ignore_errors=True)
+        for folder in old:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def discard(self):
         """Forget the in-memory store; what reached the server stays, recorded for a resumed build."""
